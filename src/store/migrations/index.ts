@@ -1,0 +1,19 @@
+/**
+ * The static migration list (no directory scanning: works the same from source and from a bundle).
+ * Append new migrations; never edit or reorder applied ones.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../dialect.ts';
+import { initial } from './0001-initial.ts';
+import { seedOperators } from './0002-seed-operators.ts';
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001-initial': initial(dialect),
+        '0002-seed-operators': seedOperators(),
+      };
+    },
+  };
+}
