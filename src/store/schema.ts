@@ -115,6 +115,12 @@ export interface PoolsTable {
 export interface PoolCardsTable {
   pool_id: number;
   card_id: number;
+  /**
+   * Copies of the card's aggregator_id and place_sort (allocation walks one index in API order).
+   * Written by domain/pools; whoever moves a card calls `refreshPoolCardPlacement`.
+   */
+  aggregator_id: number;
+  place_sort: Defaulted<number>;
   /** USED since the last poolRestart (api.md §2). */
   used: Defaulted<Flag>;
   used_at: Millis | null;

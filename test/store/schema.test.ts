@@ -85,7 +85,7 @@ for (const dialect of testDialects()) {
       const a = await addAggregator(s, 'cascade');
       const c = await addCard(s, a, '2-2', '79990000001');
       const p = await s.db.insertInto('pools').values({ title: 'casc', key_hash: 'k-casc', created_at: T, updated_at: T }).returning('id').executeTakeFirstOrThrow();
-      await s.db.insertInto('pool_cards').values({ pool_id: p.id, card_id: c, added_at: T }).execute();
+      await s.db.insertInto('pool_cards').values({ pool_id: p.id, card_id: c, aggregator_id: a, added_at: T }).execute();
       await s.db.insertInto('sms').values({ card_id: c, sender: 'X', text: 't', received_at: T }).execute();
       await s.db.deleteFrom('aggregators').where('id', '=', a).execute();
       assert.equal((await s.db.selectFrom('pool_cards').where('card_id', '=', c).selectAll().execute()).length, 0);

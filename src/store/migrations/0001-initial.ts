@@ -2,13 +2,18 @@
  * The initial schema (store/README.md describes every table). Written once for both dialects:
  * the only dialect-specific part is how an auto-increment id column is spelled.
  */
-import type { Kysely } from 'kysely';
-import type { CreateTableBuilder } from 'kysely';
+import { sql } from 'kysely';
+import type { CreateTableBuilder, Kysely } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations work on the untyped builder */
 type AnyDb = Kysely<any>;
 type Table = CreateTableBuilder<string, string>;
+
+/** The indexed expression for "last 10 digits of cards.number"; queries must use the same one. */
+export function numberTail(dialect: Dialect) {
+  return dialect === 'postgres' ? sql`right(number, 10)` : sql`substr(number, -10)`;
+}
 
 export function initial(dialect: Dialect) {
   const withId = (t: Table): Table =>
@@ -68,6 +73,8 @@ export function initial(dialect: Dialect) {
       // Number unique only when known: many cards may have no number yet (legacy flaw §1.2).
       await s.createIndex('cards_number_uq').on('cards').column('number').unique()
         .where('number', 'is not', null).execute();
+      // Number matching (api.md §1): the last 10 digits, so `9011234567` finds `79011234567`.
+      await s.createIndex('cards_number_tail_ix').on('cards').expression(numberTail(dialect)).execute();
       await s.createIndex('cards_aggregator_sort_ix').on('cards').columns(['aggregator_id', 'place_sort', 'place']).execute();
       await s.createIndex('cards_operator_ix').on('cards').column('operator').execute();
       await s.createIndex('cards_iccid_ix').on('cards').column('iccid').execute();
@@ -101,13 +108,17 @@ export function initial(dialect: Dialect) {
       await s.createTable('pool_cards')
         .addColumn('pool_id', 'integer', (c) => c.notNull().references('pools.id').onDelete('cascade'))
         .addColumn('card_id', 'integer', (c) => c.notNull().references('cards.id').onDelete('cascade'))
+        // Copies of cards.aggregator_id / place_sort: allocation walks one index in API order.
+        .addColumn('aggregator_id', 'integer', (c) => c.notNull())
+        .addColumn('place_sort', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('used', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('used_at', 'bigint')
         .addColumn('added_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('pool_cards_pk', ['pool_id', 'card_id'])
         .execute();
       await s.createIndex('pool_cards_card_ix').on('pool_cards').column('card_id').execute();
-      await s.createIndex('pool_cards_pool_used_ix').on('pool_cards').columns(['pool_id', 'used']).execute();
+      await s.createIndex('pool_cards_alloc_ix').on('pool_cards').columns(['pool_id', 'used', 'aggregator_id', 'place_sort', 'card_id']).execute();
+      await s.createIndex('pool_cards_order_ix').on('pool_cards').columns(['pool_id', 'aggregator_id', 'place_sort', 'card_id']).execute();
 
       await s.createTable('card_online')
         .addColumn('card_id', 'integer', (c) => c.primaryKey().references('cards.id').onDelete('cascade'))
@@ -125,7 +136,7 @@ export function initial(dialect: Dialect) {
         .addColumn('generation', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await s.createIndex('card_online_aggregator_ix').on('card_online').columns(['aggregator_id', 'desired']).execute();
+      await s.createIndex('card_online_aggregator_ix').on('card_online').columns(['desired', 'aggregator_id']).execute();
 
       await withId(s.createTable('device_requests'))
         .addColumn('aggregator_id', 'integer', (c) => c.notNull().references('aggregators.id').onDelete('cascade'))
