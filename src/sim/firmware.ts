@@ -1,0 +1,83 @@
+/**
+ * The hardware of one aggregator shared by both firmware families: modems, the cards in its slots,
+ * the mechanics that connect them, and the simulated-time "busy" primitive. A firmware (classic
+ * or SMART) drives it.
+ */
+import type { Clock } from '../lib/clock.ts';
+import { createMechanics, type Mechanics, type MechanicsHost, type MechanicsTimings } from './mechanics.ts';
+import { Modem, type ModemTimings, type ModemType } from './modem.ts';
+import type { ModelSpec } from './models.ts';
+import type { MobileNetwork } from './network.ts';
+import type { SimCard } from './sim-card.ts';
+
+export interface HardwareOptions {
+  readonly model: ModelSpec;
+  readonly network: MobileNetwork;
+  readonly clock: Clock;
+  readonly modemType: ModemType;
+  readonly modemTimings: ModemTimings;
+  readonly mechanicsTimings: MechanicsTimings;
+  readonly bankMap?: string;
+  /** Called with (modem number, text) for everything a modem prints on its own. */
+  readonly onModemOutput: (modem: number, text: string) => void;
+}
+
+export class Hardware implements MechanicsHost {
+  readonly modems: Modem[];
+  readonly mechanics: Mechanics;
+  /** Cards in slots, by canonical place. */
+  readonly slots = new Map<string, SimCard>();
+  /** Cards taken out through the control API, by place (so they can be put back). */
+  readonly removed = new Map<string, SimCard>();
+  selected = 1;
+  readonly timings: MechanicsTimings;
+
+  constructor(private readonly opts: HardwareOptions) {
+    this.timings = opts.mechanicsTimings;
+    this.mechanics = createMechanics(opts.model, opts.bankMap === undefined ? {} : { bankMap: opts.bankMap });
+    this.modems = Array.from({ length: opts.model.modems }, (_, i) =>
+      new Modem(i + 1, opts.modemType, opts.network, opts.modemTimings, (text) => opts.onModemOutput(i + 1, text)));
+  }
+
+  get model(): ModelSpec { return this.opts.model; }
+  get clock(): Clock { return this.opts.clock; }
+
+  busy(ms: number): Promise<void> { return ms > 0 ? this.opts.clock.sleep(ms) : Promise.resolve(); }
+
+  modem(n: number): Modem | undefined { return this.modems[n - 1]; }
+
+  /** Puts into every modem the card its contacts touch now (after any mechanical change). */
+  syncSims(): void {
+    this.modems.forEach((m, i) => {
+      const place = this.mechanics.placeFor(i + 1);
+      m.setSim(place === undefined ? undefined : this.slots.get(place));
+    });
+  }
+
+  /** Places a card into a slot (fleet setup or the control API). */
+  insert(place: string, sim: SimCard): { ok: true } | { ok: false; code: string } {
+    const canonical = this.mechanics.canonical(place);
+    if (!canonical) return { ok: false, code: 'BAD_PLACE' };
+    if (this.slots.has(canonical)) return { ok: false, code: 'SLOT_OCCUPIED' };
+    this.slots.set(canonical, sim);
+    this.removed.delete(canonical);
+    this.syncSims();
+    return { ok: true };
+  }
+
+  remove(place: string): { ok: true; sim: SimCard } | { ok: false; code: string } {
+    const canonical = this.mechanics.canonical(place);
+    if (!canonical) return { ok: false, code: 'BAD_PLACE' };
+    const sim = this.slots.get(canonical);
+    if (!sim) return { ok: false, code: 'SLOT_EMPTY' };
+    this.slots.delete(canonical);
+    this.removed.set(canonical, sim);
+    this.syncSims();
+    return { ok: true, sim };
+  }
+
+  /** The modem that currently holds `sim`, if any. */
+  modemHolding(sim: SimCard): Modem | undefined {
+    return this.modems.find((m) => m.sim === sim);
+  }
+}
