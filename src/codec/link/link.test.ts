@@ -82,11 +82,14 @@ test('sms answer / errors, an entry and the Nano form', () => {
   assert.ok(n.kind === 'sections' && n.sections[0]!.status === 'ok' && n.sections[0]!.entries.length === 2);
 });
 
-test('sms answer / leaked URC text is garbage, not a crash', () => {
-  const a = parseSmsAnswer('1+CPIN: NOT READY#3#2##E#3#');
+test('sms answer / leaked URC text becomes a raw section, not a crash', () => {
+  const raw = '1+CPIN: NOT READY#3#2##E#3#';
+  const a = parseSmsAnswer(raw);
   assert.ok(a.kind === 'sections');
-  assert.deepEqual(a.garbage, ['1+CPIN: NOT READY']);
-  assert.deepEqual(a.sections, [{ modem: 2, status: 'error' }]);
+  assert.deepEqual(a.sections, [{ modem: 1, status: 'raw', text: '+CPIN: NOT READY' }, { modem: 2, status: 'error' }]);
+  assert.equal(buildSmsAnswer(a.sections), raw);
+  const junk = parseSmsAnswer('junk#3#');
+  assert.ok(junk.kind === 'sections' && junk.garbage[0] === 'junk');
 });
 
 test('activation / code;f1;f2', () => {

@@ -5,7 +5,6 @@
  * Entries of one modem are separated by CR LF CR LF `##`. The single-modem SR-Nano sends one
  * section without `#3#`. Leaked text (`1+CPIN: NOT READY#3#`) is tolerated and reported as garbage.
  */
-import { isHex } from '../hex.ts';
 
 export interface SmsEntry {
   /** Storage index (the text before the first comma). */
@@ -22,6 +21,8 @@ export interface SmsEntry {
 
 export type SmsSection =
   | { readonly modem: number; readonly status: 'error' }
+  /** Text that leaked into a modem's slot instead of a list (`1+CPIN: NOT READY#3#`). */
+  | { readonly modem: number; readonly status: 'raw'; readonly text: string }
   | { readonly modem: number; readonly status: 'ok'; readonly entries: readonly SmsEntry[] };
 
 export type SmsAnswer =
@@ -40,7 +41,7 @@ export function parseSmsEntry(text: string): SmsEntry | null {
   const m = HEADER.exec(lines[0] ?? '');
   if (!m) return null;
   const pdu = (lines[1] ?? '').trim();
-  if (!isHex(pdu)) return null;
+  if (!/^[0-9A-Fa-f]+$/.test(pdu)) return null;
   return { index: Number(m[1]), stat: Number(m[2]), alpha: m[3] ?? m[4] ?? '', length: Number(m[5]), pdu };
 }
 
@@ -56,7 +57,9 @@ export function parseSmsAnswer(payload: string): SmsAnswer {
     const at = part.indexOf('##');
     const m = at > 0 ? part.slice(0, at) : '';
     if (!(at > 0 && /^\d{1,3}$/.test(m))) {
-      garbage.push(part);
+      const leak = /^(\d{1,3})([^\d#][\s\S]*)$/.exec(part);
+      if (leak) sections.push({ modem: Number(leak[1]), status: 'raw', text: leak[2]! });
+      else garbage.push(part);
       continue;
     }
     const modem = Number(m);
@@ -91,8 +94,8 @@ export function buildSmsAnswer(sections: readonly SmsSection[], options: { termi
   const term = options.terminator === false ? '' : SMS_TERMINATOR;
   let s = '';
   for (const sec of sections) {
-    const body = sec.status === 'error' ? 'E' : sec.entries.map(buildSmsEntry).join('\r\n\r\n##');
-    s += `${sec.modem}##${body}${term}`;
+    if (sec.status === 'raw') s += `${sec.modem}${sec.text}${term}`;
+    else s += `${sec.modem}##${sec.status === 'error' ? 'E' : sec.entries.map(buildSmsEntry).join('\r\n\r\n##')}${term}`;
   }
   return s;
 }
