@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Fastify from 'fastify';
+import { FakeClock } from '../../lib/clock.ts';
+import { createTestStore } from '../../store/testing.ts';
+import { createDeviceStateRepo } from '../../domain/device-state/repo.ts';
+import { LinkHub } from './link-hub.ts';
+import { linkRoutes } from '../../http/link/route.ts';
+import { addAggregator } from '../../../test/e2e/support/world.ts';
+
+async function setup() {
+  const store = await createTestStore('sqlite');
+  const clock = new FakeClock();
+  const repo = createDeviceStateRepo(store, clock);
+  const hub = new LinkHub({ repo, clock, touchEveryMs: 5000 });
+  const app = Fastify();
+  await app.register(linkRoutes, { hub });
+  const id = await addAggregator(store, 'SR-Board', '1234567890');
+  const poll = async (q: string, method: 'GET' | 'POST' = 'GET') => {
+    const r = method === 'GET'
+      ? await app.inject({ method, url: `/sr/link.php?${q}` })
+      : await app.inject({ method, url: '/link.php', payload: q, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(r.statusCode, 200);
+    return r.body;
+  };
+  return { store, clock, hub, app, id, poll, async close() { hub.close(); await app.close(); await store.close(); } };
+}
+
+test('link / unknown token → empty body, no state created; known token idle → {data}0#!#REQUEST', async () => {
+  const w = await setup();
+  try {
+    assert.equal(await w.poll('token=9999999999&step=0&data=REQUEST'), '');
+    assert.equal(w.hub.get(w.id), undefined);
+    assert.equal((await w.store.db.selectFrom('aggregators').select('id').execute()).length, 1);
+    assert.equal(await w.poll('token=1234567890&step=0&data=REQUEST'), '{data}0#!#REQUEST');
+    assert.ok(w.hub.get(w.id));
+  } finally { await w.close(); }
+});
+
+test('link / one command per poll FIFO, answers reach the waiter, POST form bodies work', async () => {
+  const w = await setup();
+  try {
+    const link = (await w.hub.ensure(w.id))!;
+    const a = link.channel.send({ text: 'row:now', timeoutMs: 30_000, parse: (s) => ({ ok: true, value: s }) }, { exclusive: false });
+    link.channel.enqueue('modem>sms:0');
+    assert.equal(await w.poll('token=1234567890&step=0&data=REQUEST'), '{data}1000#!#row:now');
+    assert.equal(await w.poll('token=1234567890&step=1000&data=4', 'POST'), '{data}1001#!#modem>sms:0');
+    const r = await a;
+    assert.ok(r.ok && r.value === '4');
+    assert.equal(await w.poll('token=1234567890&step=0&data=REQUEST'), '{data}0#!#REQUEST');
+    await new Promise((res) => setTimeout(res, 20));
+    const row = await w.store.db.selectFrom('aggregators').select(['step', 'last_heard_at']).where('id', '=', w.id).executeTakeFirstOrThrow();
+    assert.equal(Number(row.step), 1002, 'the step counter is persisted');
+    assert.equal(Number(row.last_heard_at), w.clock.now());
+  } finally { await w.close(); }
+});
+
+test('link / liveness is written at most every 5 s, not on every poll', async () => {
+  const w = await setup();
+  try {
+    await w.poll('token=1234567890&step=0&data=REQUEST');
+    const t0 = w.clock.now();
+    await w.clock.advance(3000);
+    await w.poll('token=1234567890&step=0&data=REQUEST');
+    await new Promise((res) => setTimeout(res, 20));
+    let row = await w.store.db.selectFrom('aggregators').select('last_heard_at').where('id', '=', w.id).executeTakeFirstOrThrow();
+    assert.equal(Number(row.last_heard_at), t0);
+    await w.clock.advance(3000);
+    await w.poll('token=1234567890&step=0&data=REQUEST');
+    await new Promise((res) => setTimeout(res, 20));
+    row = await w.store.db.selectFrom('aggregators').select('last_heard_at').where('id', '=', w.id).executeTakeFirstOrThrow();
+    assert.equal(Number(row.last_heard_at), w.clock.now());
+  } finally { await w.close(); }
+});
+
+test('link / hostile payloads never crash and get an empty body or a normal answer', async () => {
+  const w = await setup();
+  try {
+    const bad = ['', 'token=', 'token=%00%ff', 'token=1234567890&step=-1&data=x', 'token=1234567890&step=99999999999&data=x',
+      'token=1234567890&step=abc', `token=${'9'.repeat(500)}`, 'token=1234567890&step=0&data=%00%23!%23%7Bdata%7D%26%26', 'token=1234567890&data=%7B%22result%22%3A'];
+    for (const q of bad) assert.equal(typeof (await w.poll(q)), 'string');
+    assert.equal(await w.poll('token=1234567890&step=0&data=REQUEST'), '{data}0#!#REQUEST');
+  } finally { await w.close(); }
+});
