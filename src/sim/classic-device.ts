@@ -34,7 +34,7 @@ export class ClassicDevice extends SimDevice {
   protected bootBanner(): string { return 'SR start'; }
 
   protected query(msg: Outbound): LinkQuery {
-    return { token: this.opts.token, step: msg.step, data: msg.data };
+    return { token: this.link.token, step: msg.step, data: msg.data };
   }
 
   protected resetFirmware(): void { this.lastStep = undefined; }

@@ -74,7 +74,12 @@ export abstract class SimDevice {
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
 
-  constructor(readonly opts: DeviceOptions) {}
+  /** Token and link URL the device polls with (set again after `--register`). */
+  link: { token: string; linkUrl: string };
+
+  constructor(readonly opts: DeviceOptions) {
+    this.link = { token: opts.token, linkUrl: opts.linkUrl };
+  }
 
   get id(): string { return this.opts.id; }
   get hw(): Hardware { return this.opts.hw; }
@@ -187,7 +192,7 @@ export abstract class SimDevice {
       }
       this.state = 'polling';
       this.stats.polls++;
-      const res = await this.opts.transport.poll(this.opts.linkUrl, q, signal);
+      const res = await this.opts.transport.poll(this.link.linkUrl, q, signal);
       if (signal.aborted) return;
       if (!res.ok || res.status >= 500) {
         this.stats.httpErrors++;

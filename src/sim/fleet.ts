@@ -105,7 +105,7 @@ function parseDevice(v: unknown, path: string): FleetDevice[] {
   const base: { -readonly [K in keyof FleetDevice]: FleetDevice[K] } = { id, model, sims: [] };
   if (v['token'] !== undefined) {
     if (count > 1) throw new FleetError(`${path}.token`, 'a token cannot be shared by several devices (count > 1)');
-    base.token = str(v['token'], `${path}.token`, /^[A-Za-z0-9]{1,64}$/);
+    base.token = str(v['token'], `${path}.token`, /^[A-Za-z0-9_~.-]{1,128}$/);
   }
   if (v['linkUrl'] !== undefined) base.linkUrl = str(v['linkUrl'], `${path}.linkUrl`, /^https?:\/\/\S+$/);
   if (v['modemType'] !== undefined) {

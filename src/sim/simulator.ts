@@ -52,6 +52,14 @@ export class Simulator {
     for (const d of opts.fleet.devices) this.addDevice(d);
   }
 
+  /** Points devices at the tokens and link URLs a panel issued (before `start`). */
+  setLinks(tokens: TokenMap): void {
+    for (const [id, t] of Object.entries(tokens)) {
+      const d = this.devices.get(id);
+      if (d) d.link = { token: t.token, linkUrl: t.linkUrl ?? d.link.linkUrl };
+    }
+  }
+
   start(): void {
     if (this.started) return;
     this.started = true;

@@ -62,7 +62,7 @@ export class SmartDevice extends SimDevice {
 
   protected bootBanner(): string { return 'SR started'; }
 
-  protected query(msg: Outbound): LinkQuery { return { token: this.opts.token, data: msg.data }; }
+  protected query(msg: Outbound): LinkQuery { return { token: this.link.token, data: msg.data }; }
 
   protected resetFirmware(): void {
     this.lastState.clear();
