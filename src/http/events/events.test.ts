@@ -15,20 +15,25 @@ async function openStream(base: string, cookie: string | null, headers: Record<s
   const res = await fetch(`${base}/api/v1/events`, { headers: { ...(cookie ? { cookie } : {}), ...headers }, signal: ac.signal });
   const messages: Array<Record<string, unknown>> = [];
   let buf = '';
-  let wake: (() => void) | null = null;
+  const waker: { fn: (() => void) | null } = { fn: null };
   const pump = (async () => {
     if (!res.body) return;
     const dec = new TextDecoder();
     try {
-      for await (const chunk of res.body) {
-        buf += dec.decode(chunk as Uint8Array, { stream: true });
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buf += dec.decode(value, { stream: true });
         let i: number;
         while ((i = buf.indexOf('\n\n')) >= 0) {
           const block = buf.slice(0, i);
           buf = buf.slice(i + 2);
           const data = block.split('\n').find((l) => l.startsWith('data: '));
           if (data) messages.push(JSON.parse(data.slice(6)) as Record<string, unknown>);
-          wake?.();
+          const w = waker.fn;
+          waker.fn = null;
+          w?.();
         }
       }
     } catch { /* aborted */ }
@@ -37,7 +42,7 @@ async function openStream(base: string, cookie: string | null, headers: Record<s
     res,
     messages,
     async until(pred: (m: Array<Record<string, unknown>>) => boolean): Promise<void> {
-      while (!pred(messages)) await new Promise<void>((r) => { wake = r; });
+      while (!pred(messages)) await new Promise<void>((r) => { waker.fn = r; });
     },
     async close() { ac.abort(); await pump; },
   };
