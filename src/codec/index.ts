@@ -30,3 +30,4 @@ export * from './at/sim-info.ts';
 export * from './at/cusd.ts';
 export * from './at/urc.ts';
 export * from './at/sms-replies.ts';
+export * from './code-extract.ts';
