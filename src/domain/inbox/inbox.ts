@@ -1,0 +1,105 @@
+/**
+ * The read side of received SMS and calls: queries (pool API and admin API), mark read, delete.
+ * Writes of new messages belong to the intake (device runtime); this module only reads, flags and
+ * deletes. All functions take the Kysely handle (a transaction works too).
+ */
+import type { Kysely } from 'kysely';
+import type { Db, Sms, Call } from '../../store/schema.ts';
+
+export interface MessageQuery {
+  /** Cards to read; required for the pool API, optional for the admin API. */
+  cardIds?: readonly number[];
+  /** Received at or after (Unix ms). */
+  since?: number;
+  /** Received before (Unix ms). */
+  until?: number;
+  unreadOnly?: boolean;
+  /** Case-insensitive substring of the sender (SMS) or caller (calls), matched in JS (Unicode-aware). */
+  sender?: string;
+  /** Page size, default 100, at most 1000. */
+  limit?: number;
+  /** Rows skipped (admin paging). */
+  offset?: number;
+}
+
+const cap = (n: number | undefined): number => Math.min(Math.max(1, Math.floor(n ?? 100)), 1000);
+
+/** SMS newest first (received_at, then id). */
+export async function listSms(db: Kysely<Db>, q: MessageQuery): Promise<Sms[]> {
+  if (q.cardIds && q.cardIds.length === 0) return [];
+  const limit = cap(q.limit);
+  const needle = q.sender?.toLowerCase();
+  const out: Sms[] = [];
+  let offset = q.offset ?? 0;
+  // The sender filter runs in JS, so read in pages until the page is full or the rows run out.
+  for (let round = 0; round < 50; round++) {
+    let s = db.selectFrom('sms').selectAll();
+    if (q.cardIds) s = s.where('card_id', 'in', [...q.cardIds]);
+    if (q.since !== undefined) s = s.where('received_at', '>=', q.since);
+    if (q.until !== undefined) s = s.where('received_at', '<', q.until);
+    if (q.unreadOnly) s = s.where('read', '=', 0);
+    const batch = needle ? Math.max(limit, 200) : limit;
+    const rows = await s.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(batch).offset(offset).execute();
+    for (const r of rows) {
+      if (needle && !r.sender.toLowerCase().includes(needle)) continue;
+      out.push(r);
+      if (out.length >= limit) return out;
+    }
+    if (rows.length < batch) return out;
+    offset += rows.length;
+  }
+  return out;
+}
+
+/** Calls newest first (at, then id). */
+export async function listCalls(db: Kysely<Db>, q: MessageQuery): Promise<Call[]> {
+  if (q.cardIds && q.cardIds.length === 0) return [];
+  let s = db.selectFrom('calls').selectAll();
+  if (q.cardIds) s = s.where('card_id', 'in', [...q.cardIds]);
+  if (q.since !== undefined) s = s.where('at', '>=', q.since);
+  if (q.until !== undefined) s = s.where('at', '<', q.until);
+  if (q.unreadOnly) s = s.where('read', '=', 0);
+  const rows = await s.orderBy('at', 'desc').orderBy('id', 'desc').limit(cap(q.limit)).offset(q.offset ?? 0).execute();
+  const needle = q.sender?.toLowerCase();
+  return needle ? rows.filter((r) => r.caller.toLowerCase().includes(needle)) : rows;
+}
+
+export async function markSmsRead(db: Kysely<Db>, ids: readonly number[], read = true): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const r = await db.updateTable('sms').set({ read: read ? 1 : 0 }).where('id', 'in', ids.slice(i, i + 500)).executeTakeFirst();
+    n += Number(r.numUpdatedRows);
+  }
+  return n;
+}
+
+export async function markCallsRead(db: Kysely<Db>, ids: readonly number[], read = true): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const r = await db.updateTable('calls').set({ read: read ? 1 : 0 }).where('id', 'in', ids.slice(i, i + 500)).executeTakeFirst();
+    n += Number(r.numUpdatedRows);
+  }
+  return n;
+}
+
+/** Deletes SMS by id; with `poolId`, only those of cards in that pool. Resolves to the count deleted. */
+export async function deleteSms(db: Kysely<Db>, ids: readonly number[], poolId?: number): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    let q = db.deleteFrom('sms').where('id', 'in', ids.slice(i, i + 500));
+    if (poolId !== undefined) q = q.where('card_id', 'in', (eb) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', '=', poolId));
+    n += Number((await q.executeTakeFirst()).numDeletedRows);
+  }
+  return n;
+}
+
+/** Deletes call records by id; with `poolId`, only those of cards in that pool. */
+export async function deleteCalls(db: Kysely<Db>, ids: readonly number[], poolId?: number): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    let q = db.deleteFrom('calls').where('id', 'in', ids.slice(i, i + 500));
+    if (poolId !== undefined) q = q.where('card_id', 'in', (eb) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', '=', poolId));
+    n += Number((await q.executeTakeFirst()).numDeletedRows);
+  }
+  return n;
+}

@@ -1,0 +1,243 @@
+/**
+ * openNumber / openNumbers / closeNumber / poolRestart: the pool API's writes. Each records
+ * desired state (card_online, pool_cards.used) in one write transaction and never waits on a
+ * device. Allocation is atomic: SQLite serialises it (BEGIN IMMEDIATE); PostgreSQL locks the
+ * aggregator row it allocates on (FOR UPDATE, SKIP LOCKED first), so different aggregators
+ * allocate in parallel and one aggregator never exceeds its model's capacity.
+ */
+import { sql } from 'kysely';
+import { planOnline } from '../../models/index.ts';
+import type { Place } from '../../models/index.ts';
+import { lockAggregator, writeTransaction } from '../../store/write-transaction.ts';
+import type { Tx } from '../../store/write-transaction.ts';
+import type { PoolCtx } from './context.ts';
+import { filterSql } from './filters.ts';
+import type { NumberFilters } from './filters.ts';
+import { placeOf } from './fleet.ts';
+import type { AggregatorInfo, FleetView } from './fleet.ts';
+import { resolvePoolNumbers } from './resolve.ts';
+import { matchesFilters } from './filters.ts';
+
+export type OpenOneResult = { ok: true; number: string } | { ok: false; code: 'BUSY' | 'NO_NUMBERS' };
+export type OpenManyResult = { ok: true; numbers: string[] } | { ok: false; code: 'NO_CHANNELS' | 'NO_NUMBERS' };
+
+export interface OpenRequest {
+  /** Requested numbers (digits); empty = any. openNumber uses the first. */
+  numbers: readonly string[];
+  filters: NumberFilters;
+  /** `mode=repeat`: USED numbers are eligible too. */
+  repeat: boolean;
+}
+
+interface Candidate { cardId: number; aggregatorId: number; place: string; number: string; used: boolean }
+
+/** Places of every card that is (desired) online on this aggregator, for any pool. */
+async function onlinePlaces(tx: Tx, info: AggregatorInfo): Promise<Place[]> {
+  const rows = await tx.selectFrom('card_online as co').innerJoin('cards as c', 'c.id', 'co.card_id')
+    .select('c.place').where('co.desired', '=', 'online').where('co.aggregator_id', '=', info.id).execute();
+  const out: Place[] = [];
+  for (const r of rows) { const p = placeOf(info, r.place); if (p) out.push(p); }
+  return out;
+}
+
+/** Eligible cards of the pool on one aggregator, FREE first, then place order. */
+async function candidatesOn(tx: Tx, ctx: PoolCtx, view: FleetView, poolId: number, aggregatorId: number, req: OpenRequest): Promise<Candidate[]> {
+  let q = tx.selectFrom('pool_cards as pc').innerJoin('cards as c', 'c.id', 'pc.card_id')
+    .leftJoin('card_online as co', 'co.card_id', 'pc.card_id')
+    .select(['pc.card_id as cardId', 'pc.aggregator_id as aggregatorId', 'c.place as place', 'c.number as number', 'pc.used as used'])
+    .where('pc.pool_id', '=', poolId).where('pc.aggregator_id', '=', aggregatorId)
+    .where((eb) => eb.or([eb('co.desired', 'is', null), eb('co.desired', '<>', 'online')]))
+    .where(filterSql(req.filters, view.countryCodes));
+  if (!req.repeat) q = q.where('pc.used', '=', 0);
+  const rows = await q.orderBy('pc.used').orderBy('pc.place_sort').orderBy('c.place').execute();
+  return rows.map((r) => ({ cardId: r.cardId, aggregatorId: r.aggregatorId, place: r.place, number: r.number ?? '', used: Number(r.used) === 1 }));
+}
+
+/** The next aggregator (id > after) holding an eligible card of the pool, or undefined. */
+async function nextAggregator(tx: Tx, view: FleetView, poolId: number, after: number, req: OpenRequest): Promise<number | undefined> {
+  let q = tx.selectFrom('pool_cards as pc').innerJoin('cards as c', 'c.id', 'pc.card_id')
+    .leftJoin('card_online as co', 'co.card_id', 'pc.card_id')
+    .select('pc.aggregator_id as id')
+    .where('pc.pool_id', '=', poolId).where('pc.aggregator_id', '>', after)
+    .where((eb) => eb.or([eb('co.desired', 'is', null), eb('co.desired', '<>', 'online')]))
+    .where(filterSql(req.filters, view.countryCodes));
+  if (!req.repeat) q = q.where('pc.used', '=', 0);
+  const r = await q.orderBy('pc.aggregator_id').orderBy('pc.place_sort').limit(1).executeTakeFirst();
+  return r?.id;
+}
+
+/** Whether any card of the pool matches the filters and the USED rule, online or not (BUSY vs NO_NUMBERS). */
+async function anyMatching(tx: Tx, view: FleetView, poolId: number, req: OpenRequest): Promise<boolean> {
+  let q = tx.selectFrom('pool_cards as pc').innerJoin('cards as c', 'c.id', 'pc.card_id')
+    .select('pc.card_id').where('pc.pool_id', '=', poolId).where(filterSql(req.filters, view.countryCodes));
+  if (!req.repeat) q = q.where('pc.used', '=', 0);
+  return (await q.limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** Marks the chosen cards USED in this pool and online (status −3 "waiting", device-link.md §5.2). */
+async function markOpened(tx: Tx, ctx: PoolCtx, poolId: number, chosen: ReadonlyArray<{ cardId: number; aggregatorId: number; channel: number | null }>): Promise<void> {
+  const now = ctx.clock.now();
+  for (const c of chosen) {
+    await tx.updateTable('pool_cards').set({ used: 1, used_at: now }).where('pool_id', '=', poolId).where('card_id', '=', c.cardId).execute();
+    await tx.insertInto('card_online').values({
+      card_id: c.cardId, aggregator_id: c.aggregatorId, desired: 'online', opened_by_pool: poolId, opened_at: now,
+      channel: c.channel, status_code: -3, status_at: now, generation: 1, updated_at: now,
+    }).onConflict((oc) => oc.column('card_id').doUpdateSet({
+      aggregator_id: c.aggregatorId, desired: 'online', opened_by_pool: poolId, opened_at: now, channel: c.channel,
+      status_code: -3, status_at: now, ring_caller: null, ring_at: null, grab_calls: 0,
+      generation: sql<number>`card_online.generation + 1`, updated_at: now,
+    })).execute();
+  }
+}
+
+/**
+ * Picks what can go online on one aggregator (locked on PostgreSQL): up to `want` of the
+ * eligible candidates, without taking any online card offline.
+ */
+async function planOn(
+  tx: Tx, ctx: PoolCtx, view: FleetView, poolId: number, aggregatorId: number, req: OpenRequest, want: number | 'max',
+  restrictTo?: ReadonlySet<number>,
+): Promise<{ chosen: Array<Candidate & { channel: number | null }>; hadCandidates: boolean }> {
+  const info = view.aggregators.get(aggregatorId);
+  if (!info || !info.model) return { chosen: [], hadCandidates: false };
+  let cands = await candidatesOn(tx, ctx, view, poolId, aggregatorId, req);
+  if (restrictTo) cands = cands.filter((c) => restrictTo.has(c.cardId));
+  if (cands.length === 0) return { chosen: [], hadCandidates: false };
+  const online = await onlinePlaces(tx, info);
+  const withPlace = cands.flatMap((c) => { const p = placeOf(info, c.place); return p ? [{ c, p }] : []; });
+  const plan = planOnline(info.model, info.settings, { online, candidates: withPlace.map((x) => x.p), want });
+  const chosen: Array<Candidate & { channel: number | null }> = [];
+  plan.places.forEach((p, i) => {
+    const hit = withPlace.find((x) => x.p.line === p.line && x.p.slot === p.slot);
+    if (hit) chosen.push({ ...hit.c, channel: plan.seats[i]?.channel ?? null });
+  });
+  return { chosen, hadCandidates: true };
+}
+
+/** openNumber (api.md §3). */
+export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest): Promise<OpenOneResult> {
+  const view = await ctx.fleet.get();
+  const { dialect } = ctx.store;
+  const result = await writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
+    const wanted = req.numbers[0];
+    if (wanted !== undefined) {
+      const card = (await resolvePoolNumbers(tx, dialect, poolId, [wanted])).get(wanted);
+      if (!card || !matchesFilters(card, req.filters, view.countryCodes)) return { ok: false, code: 'NO_NUMBERS' };
+      if (card.used && !req.repeat) return { ok: false, code: 'NO_NUMBERS' };
+      await lockAggregator(tx, dialect, card.aggregatorId);
+      const again = (await resolvePoolNumbers(tx, dialect, poolId, [wanted])).get(wanted);
+      if (!again) return { ok: false, code: 'NO_NUMBERS' };
+      if (again.desired === 'online') {
+        if (req.repeat && again.openedByPool === poolId) {
+          await tx.updateTable('pool_cards').set({ used: 1, used_at: ctx.clock.now() }).where('pool_id', '=', poolId).where('card_id', '=', again.cardId).execute();
+          return { ok: true, number: again.number };
+        }
+        return { ok: false, code: 'BUSY' };
+      }
+      const { chosen } = await planOn(tx, ctx, view, poolId, again.aggregatorId, { ...req, repeat: true }, 1, new Set([again.cardId]));
+      if (chosen.length === 0) return { ok: false, code: 'BUSY' };
+      await markOpened(tx, ctx, poolId, chosen);
+      return { ok: true, number: again.number };
+    }
+
+    const skipped: number[] = [];
+    let after = -1;
+    for (;;) {
+      const aggId = await nextAggregator(tx, view, poolId, after, req);
+      if (aggId === undefined) break;
+      after = aggId;
+      if (!(await lockAggregator(tx, dialect, aggId, true))) { skipped.push(aggId); continue; }
+      const { chosen } = await planOn(tx, ctx, view, poolId, aggId, req, 1);
+      const first = chosen[0];
+      if (first) { await markOpened(tx, ctx, poolId, [first]); return { ok: true, number: first.number }; }
+    }
+    // Aggregators another transaction held: wait for them now, in id order.
+    for (const aggId of skipped) {
+      await lockAggregator(tx, dialect, aggId);
+      const { chosen } = await planOn(tx, ctx, view, poolId, aggId, req, 1);
+      const first = chosen[0];
+      if (first) { await markOpened(tx, ctx, poolId, [first]); return { ok: true, number: first.number }; }
+    }
+    return { ok: false, code: (await anyMatching(tx, view, poolId, req)) ? 'BUSY' : 'NO_NUMBERS' };
+  });
+  if (result.ok) ctx.changed();
+  return result;
+}
+
+/** openNumbers (api.md §3): `channels` = exact count, or 'max'. Spans aggregators. */
+export async function openNumbers(ctx: PoolCtx, poolId: number, req: OpenRequest, channels: number | 'max'): Promise<OpenManyResult> {
+  const view = await ctx.fleet.get();
+  const { dialect } = ctx.store;
+  const result = await writeTransaction(ctx.store, async (tx): Promise<OpenManyResult> => {
+    let restrict: Set<number> | undefined;
+    let aggIds: number[] = [];
+    if (req.numbers.length > 0) {
+      const found = await resolvePoolNumbers(tx, dialect, poolId, req.numbers);
+      const cards = [...found.values()].filter((c) => matchesFilters(c, req.filters, view.countryCodes) && (req.repeat || !c.used));
+      restrict = new Set(cards.map((c) => c.cardId));
+      aggIds = [...new Set(cards.map((c) => c.aggregatorId))].sort((a, b) => a - b);
+    } else {
+      for (let after = -1; ;) {
+        const id = await nextAggregator(tx, view, poolId, after, req);
+        if (id === undefined) break;
+        aggIds.push(id);
+        after = id;
+      }
+    }
+    const chosen: Array<{ cardId: number; aggregatorId: number; number: string; channel: number | null }> = [];
+    let anyCandidate = false;
+    for (const aggId of aggIds) {
+      const remaining = channels === 'max' ? 'max' : channels - chosen.length;
+      if (remaining !== 'max' && remaining <= 0) break;
+      await lockAggregator(tx, dialect, aggId);
+      const r = await planOn(tx, ctx, view, poolId, aggId, req, remaining, restrict);
+      anyCandidate ||= r.hadCandidates;
+      chosen.push(...r.chosen);
+    }
+    if (chosen.length === 0) {
+      return { ok: false, code: anyCandidate || (await anyMatching(tx, view, poolId, req)) ? 'NO_CHANNELS' : 'NO_NUMBERS' };
+    }
+    if (channels !== 'max' && chosen.length < channels) return { ok: false, code: 'NO_CHANNELS' };
+    await markOpened(tx, ctx, poolId, chosen);
+    return { ok: true, numbers: chosen.map((c) => c.number) };
+  });
+  if (result.ok) ctx.changed();
+  return result;
+}
+
+async function takeOffline(tx: Tx, now: number, cardIds: readonly number[]): Promise<void> {
+  for (let i = 0; i < cardIds.length; i += 500) {
+    await tx.updateTable('card_online')
+      .set({ desired: 'offline', status_code: null, status_at: now, channel: null, ring_caller: null, ring_at: null, grab_calls: 0, generation: sql<number>`generation + 1`, updated_at: now })
+      .where('card_id', 'in', cardIds.slice(i, i + 500)).where('desired', '=', 'online').execute();
+  }
+}
+
+/** closeNumber (api.md §3): idempotent; BAD_NUMBER only when none of the numbers is in the pool. */
+export async function closeNumbers(ctx: PoolCtx, poolId: number, numbers: readonly string[]): Promise<{ ok: true } | { ok: false; code: 'BAD_NUMBER' }> {
+  const r = await writeTransaction(ctx.store, async (tx) => {
+    const found = await resolvePoolNumbers(tx, ctx.store.dialect, poolId, numbers);
+    if (found.size === 0) return false;
+    await takeOffline(tx, ctx.clock.now(), [...found.values()].map((c) => c.cardId));
+    return true;
+  });
+  if (!r) return { ok: false, code: 'BAD_NUMBER' };
+  ctx.changed();
+  return { ok: true };
+}
+
+/** poolRestart (api.md §3): every number FREE; unless `keep`, the pool's online cards back to HOLD. */
+export async function restartPool(ctx: PoolCtx, poolId: number, keep: boolean): Promise<void> {
+  await writeTransaction(ctx.store, async (tx) => {
+    await tx.updateTable('pool_cards').set({ used: 0, used_at: null }).where('pool_id', '=', poolId).where('used', '=', 1).execute();
+    if (!keep) {
+      const now = ctx.clock.now();
+      await tx.updateTable('card_online')
+        .set({ desired: 'offline', status_code: null, status_at: now, channel: null, ring_caller: null, ring_at: null, grab_calls: 0, generation: sql<number>`generation + 1`, updated_at: now })
+        .where('desired', '=', 'online')
+        .where('card_id', 'in', (eb) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', '=', poolId))
+        .execute();
+    }
+  });
+  ctx.changed();
+}

@@ -1,0 +1,18 @@
+/** What every pool operation works with (STYLE.md §10: services are factories, time injected). */
+import type { Store } from '../../store/open-store.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Fleet } from './fleet.ts';
+
+export interface PoolCtx {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly fleet: Fleet;
+  /** Called after every write that changes pool membership, USED flags or online state. */
+  changed(): void;
+}
+
+export type PoolResult<T, C extends string> = { ok: true; value: T } | { ok: false; error: { code: C; message: string } };
+
+export function fail<C extends string>(code: C, message: string): { ok: false; error: { code: C; message: string } } {
+  return { ok: false, error: { code, message } };
+}

@@ -1,0 +1,26 @@
+/**
+ * Pool keys: random, shown once, stored as sha256 hex and compared in constant time
+ * (api.md §5; the legacy panel used MD5 of rand() and put the key into SQL unescaped).
+ */
+import { randomBytes } from 'node:crypto';
+import { hashSecret, safeEqual } from '../auth/secrets.ts';
+
+/** A new pool key: 32 lowercase hex characters (128 bits), the shape legacy clients already store. */
+export function newPoolKey(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** What the store keeps for a key. Legacy keys (imported) are hashed the same way. */
+export function hashPoolKey(key: string): string {
+  return hashSecret(key);
+}
+
+/** A short non-secret hint to tell keys apart in lists. */
+export function poolKeyHint(key: string): string {
+  return key.slice(0, 4);
+}
+
+/** Constant-time comparison of a key's hash with a stored hash. */
+export function poolKeyMatches(key: string, storedHash: string): boolean {
+  return safeEqual(hashPoolKey(key), storedHash);
+}
