@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { extractCode } from './code.ts';
+import { extractCode } from '../../codec/code-extract.ts';
 
 describe('code extraction', () => {
   const cases: Array<[string, number, string | null]> = [

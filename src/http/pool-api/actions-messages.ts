@@ -7,7 +7,7 @@ import { normalizeNumber, parseFlag, parseNumberList, parsePositiveInt } from '.
 import { resolvePoolNumbers } from '../../domain/pools/resolve.ts';
 import type { PoolCard } from '../../domain/pools/resolve.ts';
 import { canSend } from '../../domain/pools/status.ts';
-import { extractCode } from '../../domain/inbox/code.ts';
+import { extractCode } from '../../codec/code-extract.ts';
 import { deleteCalls, deleteSms as deleteSmsRows, listCalls, listSms, markCallsRead, markSmsRead } from '../../domain/inbox/inbox.ts';
 
 /** Messages per number in one getSms / getCall answer. */
