@@ -55,6 +55,13 @@ export class PanelStub {
     return step;
   }
 
+  /** Queues a command under a given step (replaying a log). */
+  enqueueAt(token: string, step: number, command: string): void {
+    const q = this.queues.get(token) ?? [];
+    q.push({ step, command });
+    this.queues.set(token, q);
+  }
+
   /** Payloads the device sent for `step` (stepped answers), in arrival order. */
   answers(token: string, step: number): string[] {
     return this.polls.filter((p) => p.token === token && p.step === step).map((p) => p.data);

@@ -1,0 +1,154 @@
+/**
+ * Fidelity against real traffic: the commands the legacy panel sent to a real SR-Board in
+ * link_1.log are replayed, one of each kind, to a simulated SR-Board over real HTTP; the simulator's
+ * answers must have the same structure (number of answers per step, answer class, pack sections,
+ * step-0 modem output framing, final result codes), and the USSD→SMS number detection flow must
+ * produce its unsolicited messages in the logged order with the logged bytes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../src/lib/clock.ts';
+import { decodePdu, parsePackAnswer } from '../../src/codec/index.ts';
+import { parseFleet } from '../../src/sim/fleet.ts';
+import { Simulator } from '../../src/sim/simulator.ts';
+import { readFixtureJson } from '../support/fixtures.ts';
+import { PanelStub } from './support/panel-stub.ts';
+import { drive, driveUntil } from './support/drive.ts';
+import { answerClass, commandShape, readClassicLog, type LogEntry } from './support/link-log.ts';
+
+const TOKEN = '1000000001';
+const LETTERS = 'ABCDEFGH';
+
+interface Expected { shape: string; command: string; step: number; answers: string[]; echo: string | undefined }
+
+/** For the first dispatch of each command shape: the device's stepped answers and, for AT sends, the step-0 echo. */
+function expectations(entries: readonly LogEntry[]): Expected[] {
+  const seen = new Set<string>();
+  const out: Expected[] = [];
+  entries.forEach((e, i) => {
+    if (!e.command) return;
+    const shape = commandShape(e.command.text);
+    if (seen.has(shape)) return;
+    seen.add(shape);
+    const answers: string[] = [];
+    let echo: string | undefined;
+    const at = /(?:^|&&)modem>send:(AT[^&]*)$/.exec(e.command.text)?.[1];
+    for (const f of entries.slice(i + 1)) {
+      if (f.command?.step === e.command.step) break;
+      if (f.step === e.command.step && f.data !== 'REQUEST') answers.push(f.data);
+      if (at && echo === undefined && f.step === 0 && f.data.startsWith(at + '\r')) echo = f.data;
+      if (f.line > e.line + 400) break;
+    }
+    out.push({ shape, command: e.command.text, step: e.command.step, answers, echo });
+  });
+  return out;
+}
+
+async function withBoard(sims: Array<Record<string, unknown>>, body: (sim: Simulator, clock: FakeClock, panel: PanelStub) => Promise<void>): Promise<void> {
+  const panel = await new PanelStub().start();
+  const clock = new FakeClock(Date.UTC(2022, 9, 21, 13, 13, 0));
+  const fleet = parseFleet({ seed: 11, devices: [{ id: 'board', model: 'sr-board', token: TOKEN, sims }] });
+  assert.ok(fleet.ok);
+  const sim = new Simulator({ fleet: fleet.value, panelUrl: panel.url, clock });
+  sim.start();
+  try {
+    await body(sim, clock, panel);
+  } finally {
+    await sim.stop();
+    await panel.stop();
+  }
+}
+
+/**
+ * Chains the real device answered in a way device-link.md §13 (open question 1) leaves unexplained:
+ * step 1031 (line 4977) ends in `answer>clear` yet answered `NULL`, `1`, `1`, `1`. The simulator
+ * follows the documented working model (§3.1: `answer>clear` discards undelivered results and
+ * answers `1`), which the first chain of the same kind (step 1004, line 50) confirms.
+ */
+const KNOWN_DIVERGENCES = new Set([commandShape('modem>fix:0&&modem>on&&modem>select:1&&modem>card:1&&modem>select:2&&modem>card:1&&modem>select:3&&modem>card:1&&modem>select:4&&modem>card:1&&modem>select:5&&modem>card:1&&modem>select:6&&modem>card:1&&modem>select:7&&modem>card:1&&modem>select:8&&modem>card:1&&answer>clear')]);
+
+const mtsRow1 = [...LETTERS].map((l) => ({ place: `${l}1`, operator: 'mts' }));
+
+test('link_1.log / every kind of command the panel sent gets answers of the logged shape from a simulated SR-Board', async () => {
+  const expected = expectations(readClassicLog());
+  assert.ok(expected.length >= 15, `only ${expected.length} command kinds found in the log`);
+  await withBoard(mtsRow1, async (sim, clock, panel) => {
+    assert.ok(await driveUntil(sim, clock, () => panel.unsolicited(TOKEN).includes('SR start')));
+    let previous = 0;
+    for (const logged of expected.filter((e) => !KNOWN_DIVERGENCES.has(e.shape))) {
+      // The legacy panel's counter was reset during the log; consecutive equal steps would
+      // (rightly) not be executed twice, so a replayed step that repeats the previous one is moved.
+      const x = logged.step === previous ? { ...logged, step: logged.step + 100_000 } : logged;
+      previous = x.step;
+      const before = panel.polls.length;
+      panel.enqueueAt(TOKEN, x.step, x.command);
+      const want = Math.max(1, x.answers.length);
+      assert.ok(await driveUntil(sim, clock, () => panel.polls.slice(before).filter((p) => p.step === x.step).length >= want, 180_000), `no answer to ${x.command}`);
+      await drive(sim, clock, 12_000); // time for late or surplus answers and for the modem output
+      const after = panel.polls.slice(before);
+      const got = after.filter((p) => p.step === x.step).map((p) => p.data);
+      const label = `${x.shape} (log step ${logged.step})`;
+      assert.equal(got.length, x.answers.length, `${label}: ${got.length} answers, the real device gave ${x.answers.length}`);
+      const norm = (d: string): string => (x.shape.startsWith('modem>sms') && d === '1' ? 'sms' : answerClass(d));
+      assert.deepEqual(got.map(norm), x.answers.map(norm), `${label}: answer classes`);
+      if (answerClass(x.answers.at(-1) ?? '') === 'pack') {
+        const logSections = parsePackAnswer(x.answers.at(-1)!).sections.map((s) => s.modem);
+        const simPack = parsePackAnswer(got.at(-1)!);
+        assert.deepEqual(simPack.sections.map((s) => s.modem), logSections, `${label}: pack sections`);
+        const atText = /pack:([^#]*)/.exec(x.command)![1]!;
+        for (const s of simPack.sections) assert.match(s.output, new RegExp(`^${atText.replace(/[?+]/g, '\\$&')}\\r\\r\\r\\n[\\s\\S]*(OK|ERROR)$`), label);
+      }
+      if (x.echo !== undefined) {
+        const at = /modem>send:(AT[^&]*)$/.exec(x.command)![1]!;
+        const simEcho = after.find((p) => p.step === 0 && p.data.startsWith(at + '\r'));
+        assert.ok(simEcho, `${label}: no step-0 modem output`);
+        const final = (s: string): string => s.slice(s.lastIndexOf('\n') + 1);
+        assert.equal(final(simEcho.data), final(x.echo), `${label}: final result code`);
+        assert.equal(simEcho.data.includes('\r\r\r\n'), x.echo.includes('\r\r\r\n'), `${label}: echo framing`);
+      }
+    }
+  });
+});
+
+test('link_1.log 5016–5164 / number detection by USSD + SMS: same bytes and the same order of unsolicited messages', async () => {
+  const raw = new Map(readFixtureJson<Array<{ id: string; raw: string }>>('at/transcripts.json').map((e) => [e.id, e.raw]));
+  // The logged card: C1, MTS, ICCID 89701010068650504170, number 79169716297.
+  const sims = [{ place: 'C1', operator: 'mts', iccid: '89701010068650504170', msisdn: '79169716297' }];
+  await withBoard(sims, async (sim, clock, panel) => {
+    const run = async (cmd: string): Promise<void> => {
+      const step = panel.enqueue(TOKEN, cmd);
+      assert.ok(await driveUntil(sim, clock, () => panel.answers(TOKEN, step).length > 0));
+      await drive(sim, clock, 10_000);
+    };
+    assert.ok(await driveUntil(sim, clock, () => panel.unsolicited(TOKEN).includes('SR start')));
+    await run('modem>fix:0&&modem>off&&modem>select:3&&modem>card:1&&modem>on&&answer>clear');
+    await drive(sim, clock, 20_000);
+    const start = panel.polls.length;
+    await run('modem>select:3');
+    await run('modem>send:AT+ICCID');
+    await run('modem>send:AT+CSPN?');
+    await run('modem>send:AT+CMGDA=5');
+    await run('modem>send:AT+CUSD=1,"*111*0887#",15');
+    await drive(sim, clock, 15_000);
+    const unsolicited = panel.polls.slice(start).filter((p) => p.step === 0 && p.data !== 'REQUEST').map((p) => p.data);
+    assert.ok(unsolicited.includes(raw.get('sr-iccid')!), 'ICCID reply byte for byte');
+    assert.ok(unsolicited.includes(raw.get('sr-cspn')!), 'CSPN reply byte for byte');
+    const ussd = unsolicited.slice(unsolicited.indexOf(raw.get('sr-cusd-ack')!));
+    assert.ok(ussd.length >= 3, 'USSD acknowledgement, answer and SMS notice');
+    assert.equal(ussd[0], raw.get('sr-cusd-ack'));
+    assert.equal(ussd[1], raw.get('sr-cusd-ucs2'), '+CUSD answer byte for byte (UCS2, DCS 72)');
+    assert.equal(ussd[2], raw.get('sr-cmti'), '+CMTI after the +CUSD, as logged');
+    await run('modem>send:AT+CMGR=1');
+    const cmgr = panel.polls.slice(start).find((p) => p.step === 0 && p.data.startsWith('AT+CMGR=1'))!.data;
+    const logged = raw.get('sr-cmgr')!;
+    const shape = (s: string): string => s.replace(/[0-9A-F]{40,}/, '<PDU>');
+    assert.equal(shape(cmgr), shape(logged));
+    const pdu = (s: string): string => /\n([0-9A-F]{40,})\r/.exec(s)![1]!;
+    const mine = decodePdu(pdu(cmgr));
+    const theirs = decodePdu(pdu(logged));
+    assert.ok(mine.ok && theirs.ok && mine.value.kind === 'deliver' && theirs.value.kind === 'deliver');
+    assert.equal(mine.value.text, theirs.value.text);
+    assert.equal(mine.value.sender.text, theirs.value.sender.text);
+    assert.equal(mine.value.dcs.alphabet, theirs.value.dcs.alphabet);
+  });
+});
