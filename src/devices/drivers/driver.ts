@@ -1,0 +1,187 @@
+/**
+ * Per-model command builders (device-link.md §4, issue #5 item 3): data plus small functions on
+ * top of the model descriptors (src/models). One online-session engine (../session) drives every
+ * model through this interface; a model only says how its commands are spelled and how its
+ * answers map to channels. Fixes of §10 are here too: SMS text can never start a new `&&` command,
+ * SMS storage is cleared per listed index after the commit, not wholesale.
+ */
+import { getModel, type ModelDescriptor } from '../../models/index.ts';
+import { box2Modem } from '../../models/index.ts';
+
+/** Mechanics families; models of one family share every command. */
+export type DriverKind = 'nano' | 'train' | 'box8' | 'bank' | 'box2' | 'organizer' | 'smart';
+
+/** Where a card goes: its channel, the physical modem, the mechanical position (models/README.md). */
+export interface SeatTarget {
+  readonly channel: number;
+  readonly modem: number;
+  readonly position: number;
+  /** Canonical place text (`A5`, `4-7`). */
+  readonly place: string;
+}
+
+export interface Driver {
+  readonly kind: DriverKind;
+  readonly family: 'classic' | 'smart';
+  readonly model: ModelDescriptor;
+  /**
+   * Commands that seat `targets` (chains; each is sent and must answer truthily). `current` is the
+   * shared position now (SR-Train carriage row, SR-Nano seated ordinal) or null.
+   */
+  seat(targets: readonly SeatTarget[], current: number | null): string[];
+  /** Modem set-up after seating (caller ID on, PDU mode), sent without waiting. */
+  prepare(channels: readonly number[]): string[];
+  /** Commands when the last card of the aggregator leaves (the card goes back to its slot). */
+  releaseAll(): string[];
+  /** The registration check, and how its answer is read (pack sections or an activation code). */
+  readonly registration: { readonly text: string; readonly kind: 'pack' | 'activation' | 'none' };
+  /** Channel of a `modem>pack` / `modem>sms` section numbered `modem`, given the seated channels. */
+  sectionChannel(modem: number, seated: readonly number[]): number | null;
+  /** Lists every stored SMS (read or not: we delete after commit, so the list stays short). */
+  readonly smsList: string | null;
+  /** Deletes the listed storage indexes of the SIM in `channel`. */
+  deleteSms(channel: number, indexes: readonly number[]): string;
+  /** Sends an SMS from `channel`; the verdict arrives as a step-0 `+CMGS` / `ERROR` (classic). */
+  sendSms(channel: number, recipient: string, text: string): string;
+  /** Deletes everything stored on the SIMs in `channels` (pool API clearSimStorage). */
+  clearStorage(channels: readonly number[]): string;
+  /** Restarts the modems of `channels` (registration recovery). */
+  restart(channels: readonly number[]): string;
+  /** Routes incoming calls to `channel` (0 = normal) — `modem>fix` (api.md grabCall). */
+  grab(channel: number): string | null;
+  /** Sends one AT command to the modem of `channel`; its output arrives as step 0. */
+  at(channel: number, command: string): string;
+  /** The `1:`/`2:` prefix a channel's modem output carries (SR-Box-2 family), else null. */
+  outputPrefix(channel: number): number | null;
+}
+
+/**
+ * SMS text as it may travel inside a classic command: `&&` would start a new device command
+ * (device-link.md §10.1.6), so every `&&` is broken with a space; NUL and CR are dropped.
+ */
+export function sanitiseSmsText(text: string): string {
+  let t = text.replace(/[\u0000\r]/g, '');
+  while (t.includes('&&')) t = t.replace(/&&/g, '& &');
+  return t;
+}
+
+/** A recipient as the firmware wants it: `+` and digits only, or null when not a phone number. */
+export function recipientOf(raw: string): string | null {
+  const d = raw.replace(/[\s()-]/g, '').replace(/^\+/, '');
+  return /^\d{3,15}$/.test(d) ? `+${d}` : null;
+}
+
+/** AT text: one line, no chain separator. */
+function atText(command: string): string {
+  return command.replace(/[\r\n]/g, '').replace(/&&/g, '');
+}
+
+const list = (channels: readonly number[]): string => channels.map((c) => `${c};`).join('');
+
+function kindOf(m: ModelDescriptor): DriverKind {
+  switch (m.id) {
+    case 'sr-nano-500': case 'sr-nano-1000': return 'nano';
+    case 'sr-train': return 'train';
+    case 'sr-box-8': return 'box8';
+    case 'sr-box-bank': case 'sr-board': return 'bank';
+    case 'sr-box-2': case 'sr-box-2-bank': return 'box2';
+    case 'sr-organizer': return 'organizer';
+    default: return 'smart';
+  }
+}
+
+/** The driver of a model (id or API title), or undefined for a model simnav does not know. */
+export function driverFor(modelId: string): Driver | undefined {
+  const model = getModel(modelId);
+  if (!model) return undefined;
+  const kind = kindOf(model);
+  const base = {
+    kind, model, family: model.protocol,
+    sectionChannel: (modem: number) => modem,
+    smsList: 'modem>sms:4' as string | null,
+    registration: { text: 'modem>pack:AT+CREG?##ALL##1', kind: 'pack' as const },
+    prepare: (channels: readonly number[]) => [`modem>pack:AT+CLIP=1##${list(channels)}##1`, `modem>pack:AT+CMGF=0##${list(channels)}##1`],
+    releaseAll: (): string[] => [],
+    deleteSms: (c: number, idx: readonly number[]) => [`modem>select:${c}`, ...idx.map((i) => `modem>send:AT+CMGD=${i}`)].join('&&'),
+    sendSms: (c: number, to: string, text: string) => `modem>select:${c}&&sms>send:${to};${sanitiseSmsText(text)}`,
+    clearStorage: (channels: readonly number[]) => `modem>pack:AT+CMGDA=5##${list(channels)}##1`,
+    restart: (channels: readonly number[]) => `modem>pack:AT+CFUN=1,1##${list(channels)}##1`,
+    grab: (c: number): string | null => `modem>fix:${c}`,
+    at: (c: number, command: string) => `modem>select:${c}&&modem>send:${atText(command)}`,
+    outputPrefix: (): number | null => null,
+  };
+  switch (kind) {
+    case 'nano':
+      return {
+        ...base,
+        registration: { text: 'modem>activation', kind: 'activation' },
+        seat: (t) => (t[0] ? [`card:${t[0].place}`, 'modem>connect&&modem>on'] : []),
+        prepare: () => ['modem>send:AT+CLIP=1', 'modem>send:AT+CMGF=0'],
+        releaseAll: () => ['modem>disconnect&&card>null'],
+        deleteSms: (_c, idx) => idx.map((i) => `modem>send:AT+CMGD=${i}`).join('&&'),
+        sendSms: (_c, to, text) => `sms>send:${to};${sanitiseSmsText(text)}`,
+        clearStorage: () => 'modem>send:AT+CMGDA=5',
+        restart: () => 'modem>on&&modem>send:AT+CFUN=1,1',
+        grab: () => null,
+        at: (_c, command) => `modem>send:${atText(command)}`,
+      };
+    case 'train':
+      return {
+        ...base,
+        seat: (t, current) => {
+          const row = t[0]?.position;
+          if (row === undefined || row === current) return [];
+          const from = row > 0 ? row - 1 : row + 1;
+          return [`row:${from}&&row:${row}&&modem>connect`, 'modem>on'];
+        },
+        releaseAll: () => ['modem>disconnect'],
+      };
+    case 'box8':
+      return { ...base, seat: (t) => (t.length ? ['modem>fix:0&&modem>on'] : []) };
+    case 'bank':
+      return {
+        ...base,
+        seat: (t) => (t.length ? [[...t.map((s) => `modem>select:${s.channel}&&modem>card:${s.position}`), 'modem>on'].join('&&')] : []),
+      };
+    case 'box2':
+      return {
+        ...base,
+        registration: { text: 'modem>pack:AT+CREG?', kind: 'pack' },
+        sectionChannel: (modem, seated) => seated.find((c) => box2Modem(c) === modem) ?? null,
+        seat: (t) => (t.length ? [[...t.map((s) => `modem>select:${s.channel}&&modem${box2Modem(s.channel)}>card:${s.position}`), 'modem>on'].join('&&')] : []),
+        prepare: (channels) => channels.flatMap((c) => [`modem${box2Modem(c)}>send:AT+CLIP=1`, `modem${box2Modem(c)}>send:AT+CMGF=0`]),
+        deleteSms: (c, idx) => idx.map((i) => `modem${box2Modem(c)}>send:AT+CMGD=${i}`).join('&&'),
+        sendSms: (c, to, text) => `modem>select:${c}&&sms${box2Modem(c)}>send:${to};${sanitiseSmsText(text)}`,
+        clearStorage: (channels) => [...new Set(channels.map(box2Modem))].map((k) => `modem${k}>send:AT+CMGD=0,4`).join('&&'),
+        restart: (channels) => [...new Set(channels.map(box2Modem))].map((k) => `modem${k}>send:AT+CFUN=1,1`).join('&&'),
+        at: (c, command) => `modem${box2Modem(c)}>send:${atText(command)}`,
+        outputPrefix: (c) => box2Modem(c),
+      };
+    case 'organizer':
+      return {
+        ...base,
+        registration: { text: 'modem>pack:AT+CREG?##all##1', kind: 'pack' },
+        seat: (t) => (t.length ? [[...t.map((s) => `modem[${s.channel}]>card:${s.position}`), 'modem>on'].join('&&')] : []),
+        deleteSms: (c, idx) => idx.map((i) => `modem[${c}]>send:AT+CMGD=${i}`).join('&&'),
+        sendSms: (c, to, text) => `modem>select:${c}&&sms>send:${to};${sanitiseSmsText(text)}`,
+        grab: () => null,
+        at: (c, command) => `modem[${c}]>send:${atText(command)}`,
+      };
+    case 'smart': {
+      const json = (o: object): string => JSON.stringify(o).replace(/&/g, '\\u0026').replace(/:sign=/g, '\\u003asign=');
+      return {
+        ...base,
+        smsList: null,
+        registration: { text: '', kind: 'none' },
+        seat: (t) => t.map((s) => `.modem${s.channel}.card:${s.position}`),
+        prepare: (channels) => channels.map((c) => `modem${c}.send:AT+CLIP=1`),
+        deleteSms: () => '',
+        sendSms: (c, to, text) => `.sms.send:${json({ number: to, sms: text, modem: String(c) })}`,
+        clearStorage: (channels) => channels.map((c) => `modem${c}.send:AT+CMGDA=5`).join('&&'),
+        restart: (channels) => channels.map((c) => `modem${c}.send:AT+CFUN=1,1`).join('&&'),
+        grab: () => null,
+        at: (c, command) => `modem${c}.send:${atText(command)}`,
+      };
+    }
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The device runtime of one node (ARCHITECTURE.md "device runtime"): the link hub every poll goes
+ * through, and one online session per aggregator whose lease (`leases`, name `aggregator:<id>`)
+ * this node holds, so a later cluster can move sessions between nodes. Sessions start when an
+ * aggregator is known (first poll, or at start for every enabled aggregator) and are woken when
+ * the pool API queues an SMS or a client changes desired state (`wake`); they also re-read the
+ * store on a short period, which covers writes made by other nodes.
+ *
+ *   const runtime = createDeviceRuntime({ store, clock: realClock(), log });
+ *   await app.register(linkRoutes, { hub: runtime.hub });
+ *   await runtime.start();
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../lib/clock.ts';
+import type { Store } from '../store/open-store.ts';
+import { createDeviceStateRepo, type DeviceStateRepo } from '../domain/device-state/repo.ts';
+import { createSmsIntake, type SmsIntake } from '../domain/sms-intake/intake.ts';
+import { createCallLog, type CallLog } from '../domain/calls/calls.ts';
+import { createSmsOutbox, type SmsOutbox } from '../domain/pools/outbox.ts';
+import { settingsFromRow } from '../domain/pools/fleet.ts';
+import { LinkHub, silentLog, type DeviceLink, type RuntimeLog } from './link/link-hub.ts';
+import { OnlineSession, type SessionTimings } from './session/online-session.ts';
+import { driverFor } from './drivers/driver.ts';
+import { ServerModeClient } from './link/server-mode.ts';
+
+export interface DeviceRuntimeOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly log?: RuntimeLog;
+  /** The pool API's outbox (so its sendSms waiters wake at once); a store-backed one otherwise. */
+  readonly outbox?: SmsOutbox;
+  /** This node's id for leases (default: random). */
+  readonly nodeId?: string;
+  readonly timings?: Partial<SessionTimings>;
+  /** Multipart messages missing parts are released after this long, ms (default 60 000). */
+  readonly reassemblyWaitMs?: number;
+  /** Lease time to live, ms (default 30 000; renewed every third of it). */
+  readonly leaseTtlMs?: number;
+}
+
+interface Running {
+  readonly session: OnlineSession;
+  readonly abort: AbortController;
+  readonly done: Promise<void>;
+  server?: ServerModeClient;
+}
+
+export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
+  const { store, clock } = opts;
+  const log = opts.log ?? silentLog;
+  const nodeId = opts.nodeId ?? `node-${randomBytes(4).toString('hex')}`;
+  const repo: DeviceStateRepo = createDeviceStateRepo(store, clock);
+  const intake: SmsIntake = createSmsIntake({ store, clock, ...(opts.reassemblyWaitMs !== undefined ? { reassemblyWaitMs: opts.reassemblyWaitMs } : {}) });
+  const calls: CallLog = createCallLog({ store, clock });
+  const outbox = opts.outbox ?? createSmsOutbox(store, clock);
+  const hub = new LinkHub({ repo, clock, log });
+  const leaseTtl = opts.leaseTtlMs ?? 30_000;
+  const sessions = new Map<number, Running>();
+  const pendingStarts = new Set<number>();
+  let started = false;
+  let housekeeping: Promise<void> | null = null;
+  const stopAll = new AbortController();
+
+  async function startSession(link: DeviceLink): Promise<void> {
+    const id = link.aggregator.id;
+    if (!started || sessions.has(id) || pendingStarts.has(id) || !link.aggregator.enabled) return;
+    const driver = driverFor(link.aggregator.model);
+    if (!driver) { log.warn({ aggregator: id, model: link.aggregator.model }, 'no driver for this model'); return; }
+    pendingStarts.add(id);
+    try {
+      if (!(await repo.acquireLease(`aggregator:${id}`, nodeId, leaseTtl))) return;
+      const abort = new AbortController();
+      const session = new OnlineSession({
+        link, driver, model: driver.model, settings: settingsFromRow(link.aggregator.settings, link.aggregator.modems),
+        repo, intake, calls, outbox, clock, log, ...(opts.timings ? { timings: opts.timings } : {}),
+      });
+      const done = session.run(abort.signal).catch((err: unknown) => log.error({ err, aggregator: id }, 'session ended with an error'));
+      const running: Running = { session, abort, done };
+      if (link.aggregator.linkMode === 'server' && link.aggregator.serverIp && link.aggregator.serverToken) {
+        running.server = new ServerModeClient({ channel: link.channel, clock, log, ip: link.aggregator.serverIp, token: link.aggregator.serverToken });
+        running.server.start();
+      }
+      sessions.set(id, running);
+    } finally {
+      pendingStarts.delete(id);
+    }
+  }
+
+  async function housekeep(signal: AbortSignal): Promise<void> {
+    let n = 0;
+    while (!signal.aborted) {
+      try {
+        if (n % 10 === 0) {
+          for (const a of await repo.listAggregators()) if (a.enabled && !sessions.has(a.id)) await hub.ensure(a.id).then((l) => (l ? startSession(l) : undefined));
+        }
+        for (const [id, r] of sessions) {
+          if (!(await repo.acquireLease(`aggregator:${id}`, nodeId, leaseTtl))) {
+            log.warn({ aggregator: id }, 'lease lost; stopping the session here');
+            r.abort.abort(); r.server?.stop(); sessions.delete(id);
+          }
+        }
+        await intake.flushStale();
+      } catch (err) {
+        log.error({ err }, 'runtime housekeeping failed');
+      }
+      n++;
+      await clock.sleep(Math.max(1000, Math.floor(leaseTtl / 3)), signal).catch(() => undefined);
+    }
+  }
+
+  hub.onLink((link) => { void startSession(link); });
+  outbox.onQueued((row) => { sessions.get(row.aggregatorId)?.session.wake(); });
+
+  return {
+    hub, repo, intake, calls, outbox, nodeId,
+
+    /** Starts sessions for every enabled aggregator and the housekeeping loop. */
+    async start(): Promise<void> {
+      if (started) return;
+      started = true;
+      for (const a of await repo.listAggregators()) {
+        if (!a.enabled) continue;
+        const l = await hub.ensure(a.id);
+        if (l) await startSession(l);
+      }
+      housekeeping = housekeep(stopAll.signal);
+    },
+
+    /** Wakes the session of an aggregator (or every session): desired state changed. */
+    wake(aggregatorId?: number): void {
+      if (aggregatorId === undefined) for (const r of sessions.values()) r.session.wake();
+      else sessions.get(aggregatorId)?.session.wake();
+    },
+
+    session(aggregatorId: number): OnlineSession | undefined {
+      return sessions.get(aggregatorId)?.session;
+    },
+
+    /** Stops every session, releases the leases and closes the channels. */
+    async stop(): Promise<void> {
+      started = false;
+      stopAll.abort();
+      for (const r of sessions.values()) { r.abort.abort(); r.server?.stop(); }
+      await Promise.all([...sessions.values()].map((r) => r.done));
+      await housekeeping;
+      for (const id of sessions.keys()) await repo.releaseLease(`aggregator:${id}`, nodeId).catch(() => undefined);
+      sessions.clear();
+      hub.close();
+    },
+  };
+}
+
+export type DeviceRuntime = ReturnType<typeof createDeviceRuntime>;

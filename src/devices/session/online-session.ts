@@ -1,0 +1,483 @@
+/**
+ * One aggregator's online session as a reconciler (device-link.md §5, issue #5 item 4): it reads
+ * the desired state (`card_online.desired`, queued SMS, device requests), drives the hardware
+ * towards it through the model's driver, and writes the actual state back (position, channel,
+ * status code) only for the generation it acted on. SMS are read with `modem>sms:4`, committed
+ * through the exactly-once intake, and only then deleted from the SIM; a `+CMTI` is answered in
+ * the reply to the very poll that brought it. `+CLIP` becomes a call record and `RING_[…]`.
+ * One engine for every model: what differs is in ../drivers/driver.ts.
+ */
+import { parseActivation, parsePackAnswer, parseSmartPayload, parseSmsAnswer, type SmsEntry } from '../../codec/index.ts';
+import { parseRegistration } from '../../codec/at/creg.ts';
+import { parseClip } from '../../codec/at/urc.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { placeKey, type ModelDescriptor, type ResolvedSettings } from '../../models/index.ts';
+import type { CallLog } from '../../domain/calls/calls.ts';
+import type { CardState, DeviceStateRepo } from '../../domain/device-state/repo.ts';
+import type { SmsIntake } from '../../domain/sms-intake/intake.ts';
+import type { SmsOutbox } from '../../domain/pools/outbox.ts';
+import type { Command, CommandOutcome, UnsolicitedMessage } from '../channel/types.ts';
+import type { DeviceLink, RuntimeLog } from '../link/link-hub.ts';
+import { recipientOf, type Driver, type SeatTarget } from '../drivers/driver.ts';
+
+export interface SessionTimings {
+  /** Desired state is re-read at least this often, ms (wake-ups make it sooner). */
+  readonly rereadMs: number;
+  /** Stored SMS are listed at least this often (a +CMTI triggers a listing at once), ms. */
+  readonly smsPollMs: number;
+  /** Registration is re-checked this often while every card is registered, ms. */
+  readonly regCheckMs: number;
+  /** …and this often while some card is not, ms. */
+  readonly regRetryMs: number;
+  /** A modem searching (stat 2) or unregistered (0/4) this long is restarted, ms. */
+  readonly restartAfterMs: number;
+  /** Waiting for a seating command, ms. */
+  readonly seatTimeoutMs: number;
+  /** Waiting for routine command answers, ms. */
+  readonly commandTimeoutMs: number;
+  /** Waiting for the modem's verdict on an outgoing SMS, ms. */
+  readonly sendTimeoutMs: number;
+}
+
+export const DEFAULT_SESSION_TIMINGS: SessionTimings = {
+  rereadMs: 1000, smsPollMs: 30_000, regCheckMs: 60_000, regRetryMs: 10_000, restartAfterMs: 90_000,
+  seatTimeoutMs: 180_000, commandTimeoutMs: 60_000, sendTimeoutMs: 60_000,
+};
+
+export interface SessionDeps {
+  readonly link: DeviceLink;
+  readonly driver: Driver;
+  readonly model: ModelDescriptor;
+  readonly settings: ResolvedSettings;
+  readonly repo: DeviceStateRepo;
+  readonly intake: SmsIntake;
+  readonly calls: CallLog;
+  readonly outbox: SmsOutbox;
+  readonly clock: Clock;
+  readonly log: RuntimeLog;
+  readonly timings?: Partial<SessionTimings>;
+}
+
+interface Seat {
+  cardId: number;
+  place: string;
+  number: string | null;
+  channel: number;
+  position: number;
+  generation: number;
+  status: number | null;
+  statusSince: number;
+  lastRestart: number;
+  seatFailures: number;
+}
+
+const text: Command<string>['parse'] = (a) => ({ ok: true, value: a });
+const isNull = (a: string): boolean => a.trim() === 'NULL' || a.trim() === '';
+const registered = (s: number | null): boolean => s === 1 || s === 5;
+
+export class OnlineSession {
+  private readonly d: SessionDeps;
+  private readonly t: SessionTimings;
+  private readonly seated = new Map<number, Seat>();
+  /** Last known mechanical position per channel (to attribute SMS of a card that just left). */
+  private readonly lastPosition = new Map<number, number>();
+  /** Shared position (SR-Train row, SR-Nano ordinal) the device is at, when known. */
+  private shared: number | null = null;
+  private lastReg = -Infinity;
+  private lastSms = -Infinity;
+  private smsRunning: Promise<void> | null = null;
+  private smsAgain = false;
+  private wakeUp: (() => void) | null = null;
+  private dirty = true;
+  private unsubscribe: Array<() => void> = [];
+  private stopped = false;
+  readonly stats = { ticks: 0, smsListed: 0, smsCommitted: 0, duplicates: 0, seatFailures: 0, restarts: 0, reboots: 0 };
+
+  constructor(deps: SessionDeps) {
+    this.d = deps;
+    this.t = { ...DEFAULT_SESSION_TIMINGS, ...deps.timings };
+  }
+
+  private get ch() { return this.d.link.channel; }
+  private get aggId(): number { return this.d.link.aggregator.id; }
+
+  /** Makes the session re-read the desired state now (openNumber, closeNumber, sendSms…). */
+  wake(): void {
+    this.dirty = true;
+    this.wakeUp?.();
+  }
+
+  /** Runs until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    this.subscribe();
+    try {
+      while (!signal.aborted && !this.stopped) {
+        try {
+          await this.tick();
+        } catch (err) {
+          this.d.log.error({ err, aggregator: this.aggId }, 'session tick failed');
+        }
+        await this.sleep(this.t.rereadMs, signal);
+      }
+    } finally {
+      for (const u of this.unsubscribe) u();
+      this.unsubscribe = [];
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wakeUp?.();
+  }
+
+  // ── reconciliation ─────────────────────────────────────────────────────────────────────────
+
+  private async tick(): Promise<void> {
+    this.stats.ticks++;
+    this.dirty = false;
+    const states = await this.d.repo.cardStates(this.aggId);
+    await this.reconcileSeats(states);
+    const now = this.d.clock.now();
+    if (this.seated.size > 0 && this.d.driver.registration.kind !== 'none') {
+      const unhealthy = [...this.seated.values()].some((s) => !registered(s.status));
+      if (now - this.lastReg >= (unhealthy ? this.t.regRetryMs : this.t.regCheckMs)) await this.checkRegistration();
+    }
+    if (this.d.driver.smsList && this.d.clock.now() - this.lastSms >= this.t.smsPollMs && this.seated.size > 0) this.requestSms();
+    await this.sendQueued();
+    await this.handleRequests();
+  }
+
+  /** Where a desired card goes: its recorded channel when valid, else the first option fitting the shared position. */
+  private targetOf(c: CardState): SeatTarget | null {
+    const p = this.d.model.parsePlace(c.place, this.d.settings);
+    if (!p.ok) return null;
+    const opts = this.d.model.channelOptions(p.value, this.d.settings);
+    const pick = opts.find((o) => o.channel === c.channel) ?? opts.find((o) => this.shared === null || !this.d.model.sharedPosition || o.position === this.shared) ?? opts[0];
+    return pick ? { channel: pick.channel, modem: pick.modem, position: pick.position, place: this.d.model.formatPlace(p.value) } : null;
+  }
+
+  private async reconcileSeats(states: readonly CardState[]): Promise<void> {
+    const desired = new Map<number, { state: CardState; target: SeatTarget }>();
+    for (const s of states) {
+      if (s.desired !== 'online') continue;
+      const target = this.targetOf(s);
+      if (target && !desired.has(target.channel)) desired.set(target.channel, { state: s, target });
+    }
+    // 1. cards that left (closeNumber) or moved: back to HOLD.
+    let released = false;
+    for (const [channel, seat] of [...this.seated]) {
+      const want = desired.get(channel);
+      if (!want || want.state.cardId !== seat.cardId || want.target.position !== seat.position) {
+        this.seated.delete(channel);
+        released = true;
+        await this.d.repo.releaseCard(seat.cardId);
+      } else if (want.state.generation !== seat.generation) {
+        seat.generation = want.state.generation; // re-opened while seated: report again for the new generation
+        seat.number = want.state.number;
+        await this.d.repo.reportCard(seat.cardId, seat.generation, { position: 'ONLINE', channel, statusCode: seat.status ?? -2 });
+      }
+    }
+    for (const s of states) if (s.desired !== 'online' && s.position === 'ONLINE' && ![...this.seated.values()].some((x) => x.cardId === s.cardId)) await this.d.repo.releaseCard(s.cardId);
+    if (released && this.seated.size === 0 && desired.size === 0) {
+      for (const cmd of this.d.driver.releaseAll()) this.ch.enqueue(cmd);
+      if (this.d.model.sharedPosition) this.shared = null;
+    }
+    // 2. cards to seat.
+    const todo = [...desired.values()].filter(({ target }) => !this.seated.has(target.channel));
+    if (todo.length === 0) return;
+    const targets = todo.map((x) => x.target);
+    const now = this.d.clock.now();
+    for (const { state, target } of todo) await this.d.repo.reportCard(state.cardId, state.generation, { position: 'ONLINE', channel: target.channel, statusCode: -1 });
+    const ok = await this.runSeat(this.d.driver.seat(targets, this.d.model.sharedPosition ? this.shared : null));
+    if (!ok) {
+      this.stats.seatFailures++;
+      this.d.log.warn({ aggregator: this.aggId, places: targets.map((t) => t.place) }, 'seating failed; retrying');
+      if (this.d.driver.kind === 'nano') this.ch.enqueue('answer>clear&&card>reposition');
+      this.shared = null;
+      return;
+    }
+    if (this.d.model.sharedPosition && targets[0]) this.shared = targets[0].position;
+    for (const { state, target } of todo) {
+      const seat: Seat = {
+        cardId: state.cardId, place: target.place, number: state.number, channel: target.channel, position: target.position,
+        generation: state.generation, status: -2, statusSince: now, lastRestart: now, seatFailures: 0,
+      };
+      this.seated.set(target.channel, seat);
+      this.lastPosition.set(target.channel, target.position);
+      await this.d.repo.reportCard(state.cardId, state.generation, { position: 'ONLINE', channel: target.channel, statusCode: -2 });
+    }
+    for (const cmd of this.d.driver.prepare(targets.map((t) => t.channel))) this.ch.enqueue(cmd);
+    this.lastReg = -Infinity;
+    this.lastSms = -Infinity;
+  }
+
+  /** Sends seating chains one after the other; every answer of every sub-command must be truthy. */
+  private async runSeat(cmds: readonly string[]): Promise<boolean> {
+    for (const cmd of cmds) {
+      const q = this.ch.enqueue(cmd);
+      if (!q.ok) return false;
+      if (this.d.driver.family === 'smart' && !cmd.startsWith('.')) continue;
+      const count = this.d.driver.family === 'smart' ? 1 : cmd.split('&&').length;
+      const answers = await this.ch.waitAnswers(q.step, { count, timeoutMs: this.t.seatTimeoutMs });
+      const got = answers ?? this.ch.answersOf(q.step).answers;
+      if (got.length === 0 || got.some(isNull)) return false;
+    }
+    return true;
+  }
+
+  private async setStatus(seat: Seat, code: number | null): Promise<void> {
+    if (seat.status === code) return;
+    seat.status = code;
+    seat.statusSince = this.d.clock.now();
+    const written = await this.d.repo.reportCard(seat.cardId, seat.generation, { statusCode: code });
+    if (!written) this.dirty = true;
+  }
+
+  private async checkRegistration(): Promise<void> {
+    this.lastReg = this.d.clock.now();
+    const reg = this.d.driver.registration;
+    const r = await this.send(reg.text, this.t.commandTimeoutMs);
+    if (!r.ok) return;
+    const seatedChannels = [...this.seated.keys()];
+    if (reg.kind === 'activation') {
+      const a = parseActivation(r.answer);
+      const seat = this.seated.values().next().value;
+      if (seat) await this.setStatus(seat, a.ok ? a.value.code : 0);
+    } else {
+      for (const sec of parsePackAnswer(r.answer).sections) {
+        const channel = this.d.driver.sectionChannel(sec.modem, seatedChannels);
+        const seat = channel === null ? undefined : this.seated.get(channel);
+        if (!seat) continue;
+        const stat = parseRegistration(sec.output);
+        await this.setStatus(seat, stat.ok ? stat.value.stat : seat.status !== null && seat.status < 0 ? seat.status : 0);
+      }
+    }
+    const now = this.d.clock.now();
+    const stuck = [...this.seated.values()].filter((s) => (s.status === 0 || s.status === 4 || s.status === 2 || (s.status !== null && s.status < 0))
+      && now - s.statusSince >= this.t.restartAfterMs && now - s.lastRestart >= this.t.restartAfterMs);
+    if (stuck.length > 0) {
+      this.stats.restarts++;
+      for (const s of stuck) s.lastRestart = now;
+      this.d.log.info({ aggregator: this.aggId, channels: stuck.map((s) => s.channel) }, 'restarting modems stuck in registration');
+      this.ch.enqueue(this.d.driver.restart(stuck.map((s) => s.channel)));
+    }
+  }
+
+  // ── SMS intake ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Lists stored SMS now (single flight: a request during a listing runs one more listing right
+   * after it, so a delete is always queued before the next list). Synchronous up to the queueing
+   * of the command, so a `+CMTI` subscriber gets it into the reply of the poll that brought it.
+   */
+  requestSms(): void {
+    if (this.smsRunning) { this.smsAgain = true; return; }
+    const list = this.d.driver.smsList;
+    if (!list) return;
+    this.lastSms = this.d.clock.now();
+    const answer = this.ch.send({ text: list, timeoutMs: this.t.commandTimeoutMs, parse: text }, { exclusive: false });
+    this.smsRunning = answer.then((r) => this.processSms(r)).catch((err: unknown) => this.d.log.error({ err, aggregator: this.aggId }, 'SMS intake failed'))
+      .finally(() => {
+        this.smsRunning = null;
+        if (this.smsAgain) { this.smsAgain = false; this.requestSms(); }
+      });
+  }
+
+  private async processSms(r: CommandOutcome<string>): Promise<void> {
+    if (!r.ok) return;
+    const ans = parseSmsAnswer(r.answer);
+    if (ans.kind === 'device-error') {
+      const seat = this.seated.values().next().value;
+      if (seat && ans.text === 'Error') await this.setStatus(seat, 9);
+      if (ans.text === 'NO RESPONSE') this.lastReg = -Infinity;
+      return;
+    }
+    if (ans.kind !== 'sections') return;
+    const seatedChannels = [...this.seated.keys()];
+    for (const sec of ans.sections) {
+      if (sec.status !== 'ok' || sec.entries.length === 0) continue;
+      const channel = this.d.driver.sectionChannel(sec.modem, seatedChannels) ?? sec.modem;
+      const card = await this.cardOnChannel(channel);
+      if (!card) { this.d.log.warn({ aggregator: this.aggId, channel }, 'SMS on a channel with no known card; left on the SIM'); continue; }
+      await this.commitAndDelete(channel, card, sec.entries);
+    }
+  }
+
+  private async cardOnChannel(channel: number): Promise<{ id: number; number: string | null } | null> {
+    const seat = this.seated.get(channel);
+    if (seat) return { id: seat.cardId, number: seat.number };
+    const position = this.lastPosition.get(channel) ?? (this.d.model.sharedPosition ? this.shared : null);
+    if (position === null || position === undefined) return null;
+    const place = this.d.model.placeAt(channel, position, this.d.settings);
+    if (!place) return null;
+    return this.d.repo.ensureCard(this.aggId, this.d.model.formatPlace(place), placeKey(place));
+  }
+
+  private async commitAndDelete(channel: number, card: { id: number; number: string | null }, entries: readonly SmsEntry[]): Promise<void> {
+    const done: number[] = [];
+    for (const e of entries) {
+      this.stats.smsListed++;
+      const out = await this.d.intake.commitPart({ cardId: card.id, number: card.number, pdu: e.pdu });
+      if (out.ok) {
+        if (out.kind === 'duplicate') this.stats.duplicates++; else this.stats.smsCommitted++;
+        done.push(e.index);
+      } else if (out.error.code === 'NOT_A_DELIVER') {
+        done.push(e.index); // status reports and stored outgoing messages are not ours to keep
+      } else {
+        this.d.log.warn({ aggregator: this.aggId, channel, index: e.index, reason: out.error.reason }, 'unreadable PDU left on the SIM');
+      }
+    }
+    // Deleted only now that every listed part is committed (ARCHITECTURE.md).
+    if (done.length > 0) this.ch.enqueue(this.d.driver.deleteSms(channel, done));
+  }
+
+  // ── unsolicited traffic ──────────────────────────────────────────────────────────────────────
+
+  private subscribe(): void {
+    const u = this.ch.unsolicited;
+    if (this.d.driver.family === 'classic') {
+      this.unsubscribe.push(u.subscribe({ regex: /\+CMTI:/ }, () => this.requestSms()));
+      this.unsubscribe.push(u.subscribe({ predicate: (m) => { const i = m.body.indexOf('+CLIP:'); return i >= 0 && i < 12; } }, (m) => { void this.onClip(m); }));
+      this.unsubscribe.push(u.subscribe({ regex: /^\s*SR start/ }, () => this.onReboot()));
+    } else {
+      this.unsubscribe.push(u.subscribe({}, (m) => { void this.onSmart(m); }));
+    }
+  }
+
+  private onReboot(): void {
+    this.stats.reboots++;
+    this.d.log.warn({ aggregator: this.aggId }, 'device rebooted; seating again');
+    this.seated.clear();
+    this.shared = null;
+    this.wake();
+  }
+
+  /** Which seated card a call is for: the modem prefix (SR-Box-2), the only card, the grabbed one, else the newest. */
+  private async callTarget(modemPrefix: number | null): Promise<Seat | undefined> {
+    const seats = [...this.seated.values()];
+    if (modemPrefix !== null && this.d.driver.kind === 'box2') return seats.find((s) => this.d.driver.outputPrefix(s.channel) === modemPrefix);
+    if (seats.length <= 1) return seats[0];
+    const states = await this.d.repo.cardStates(this.aggId);
+    const grabbed = states.find((s) => s.grabCalls && s.desired === 'online');
+    const pick = grabbed ?? [...states].filter((s) => s.desired === 'online').sort((a, b) => (b.openedAt ?? 0) - (a.openedAt ?? 0))[0];
+    return seats.find((s) => s.cardId === pick?.cardId) ?? seats[0];
+  }
+
+  private async onClip(m: UnsolicitedMessage): Promise<void> {
+    try {
+      const clip = parseClip(m.body);
+      if (!clip || clip.number === '') return;
+      const seat = await this.callTarget(m.modem);
+      if (!seat) return;
+      await this.d.calls.ring({ cardId: seat.cardId, number: seat.number, caller: clip.number });
+    } catch (err) {
+      this.d.log.error({ err, aggregator: this.aggId }, 'call record failed');
+    }
+  }
+
+  private async onSmart(m: UnsolicitedMessage): Promise<void> {
+    try {
+      if (/^\s*SR started/.test(m.text)) { this.onReboot(); return; }
+      const msg = parseSmartPayload(m.text);
+      if (msg.kind === 'state' && msg.modem !== null) {
+        const seat = this.seated.get(msg.modem);
+        if (seat && msg.code !== null && (msg.card === null || Number(msg.card) === seat.position)) await this.setStatus(seat, msg.code);
+      } else if (msg.kind === 'alert' && msg.modem !== null) {
+        const seat = this.seated.get(msg.modem);
+        if (msg.event === 'sms') {
+          const iccid = msg.fields['iccid'];
+          const card = seat ? { id: seat.cardId, number: seat.number } : iccid ? await this.d.repo.cardByIccid(this.aggId, iccid) : await this.cardOnChannel(msg.modem);
+          if (!card) { this.d.log.warn({ aggregator: this.aggId, modem: msg.modem }, 'SMART sms for an unknown card'); return; }
+          const out = await this.d.intake.commitWhole({
+            cardId: card.id, number: card.number, sender: msg.fields['sender'] ?? '', text: msg.result.replace(/<CR>/g, '\n'),
+            deviceTime: msg.fields['time'] ?? String(m.at), sentAt: null,
+          });
+          if (out.ok && out.kind === 'stored') this.stats.smsCommitted++;
+          else if (out.ok) this.stats.duplicates++;
+        } else if (msg.event === 'incomming call' || msg.event === 'incoming call') {
+          const caller = msg.fields['number'] ?? '';
+          if (seat && caller !== '') await this.d.calls.ring({ cardId: seat.cardId, number: seat.number, caller });
+        }
+      }
+    } catch (err) {
+      this.d.log.error({ err, aggregator: this.aggId }, 'SMART event failed');
+    }
+  }
+
+  // ── outgoing SMS and one-off requests ─────────────────────────────────────────────────────────
+
+  private seatOf(cardId: number): Seat | undefined {
+    for (const s of this.seated.values()) if (s.cardId === cardId) return s;
+    return undefined;
+  }
+
+  private async sendQueued(): Promise<void> {
+    const items = await this.d.repo.queuedOutbox(this.aggId);
+    for (const item of items) {
+      const seat = this.seatOf(item.cardId);
+      if (!seat || !registered(seat.status)) continue; // stays queued until registered or the API's wait ends
+      if (!(await this.d.outbox.claim(item.id))) continue;
+      const to = recipientOf(item.recipient);
+      if (!to || item.text === '') { await this.d.outbox.report(item.id, 'error', 'bad recipient or empty text'); continue; }
+      const verdict = await this.sendSms(seat, to, item.text);
+      await this.d.outbox.report(item.id, verdict.ok ? 'sent' : 'error', verdict.detail);
+    }
+  }
+
+  private async sendSms(seat: Seat, to: string, body: string): Promise<{ ok: boolean; detail: string }> {
+    const cmd = this.d.driver.sendSms(seat.channel, to, body);
+    const mark = this.ch.unsolicited.mark();
+    const r = await this.send(cmd, this.t.commandTimeoutMs);
+    if (!r.ok) return { ok: false, detail: r.error.code };
+    if (this.d.driver.family === 'smart') return r.answer.trim() === '1' ? { ok: true, detail: 'sent' } : { ok: false, detail: r.answer.slice(0, 80) };
+    if (r.answer.split('&&').some(isNull) || isNull(r.answer)) return { ok: false, detail: 'device refused' };
+    const prefix = this.d.driver.outputPrefix(seat.channel);
+    const verdict = await this.ch.unsolicited.waitFor(
+      { regex: /\+CMGS:|(^|\n)\s*ERROR|\+CMS ERROR/, ...(prefix !== null ? { modem: prefix } : {}) },
+      { since: mark, timeoutMs: this.t.sendTimeoutMs },
+    );
+    if (!verdict) return { ok: false, detail: 'no verdict from the modem' };
+    return /\+CMGS:/.test(verdict.body) ? { ok: true, detail: verdict.body.trim().slice(0, 80) } : { ok: false, detail: verdict.body.trim().slice(0, 80) };
+  }
+
+  private async handleRequests(): Promise<void> {
+    const reqs = await this.d.repo.queuedRequests(this.aggId);
+    for (const r of reqs) {
+      if (r.kind === 'clear_storage') {
+        const channels = [...this.seated.keys()];
+        if (channels.length > 0) this.ch.enqueue(this.d.driver.clearStorage(channels));
+        await this.d.repo.finishRequest(r.id, 'done', `channels ${channels.join(',')}`);
+      } else if (r.kind === 'grab_call') {
+        const seat = r.cardId === null ? undefined : this.seatOf(r.cardId);
+        const cmd = seat ? this.d.driver.grab(seat.channel) : null;
+        if (!seat || !cmd) { await this.d.repo.finishRequest(r.id, 'error', seat ? 'model cannot' : 'not online'); continue; }
+        const out = await this.send(cmd, this.t.commandTimeoutMs);
+        if (out.ok) await this.d.repo.setGrab(this.aggId, seat.cardId);
+        await this.d.repo.finishRequest(r.id, out.ok ? 'done' : 'error', out.ok ? `modem ${seat.channel}` : out.error.code);
+      } else {
+        await this.d.repo.finishRequest(r.id, 'error', `unknown request ${r.kind}`);
+      }
+    }
+  }
+
+  // ── plumbing ───────────────────────────────────────────────────────────────────────────────
+
+  private send(cmd: string, timeoutMs: number): Promise<CommandOutcome<string>> {
+    return this.ch.send({ text: cmd, timeoutMs, parse: text }, { exclusive: false });
+  }
+
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.dirty) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => { this.d.clock.clearTimeout(timer); this.wakeUp = null; signal.removeEventListener('abort', done); resolve(); };
+      const timer = this.d.clock.setTimeout(done, ms);
+      this.wakeUp = done;
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Seats as the session sees them (console, tests). */
+  snapshot(): Array<{ channel: number; cardId: number; place: string; status: number | null }> {
+    return [...this.seated.values()].map((s) => ({ channel: s.channel, cardId: s.cardId, place: s.place, status: s.status }));
+  }
+}
