@@ -60,6 +60,11 @@ export async function execClassic(ctx: CommandContext, raw: string): Promise<str
     return String(n);
   }
   if (cmd === 'modem>map') return 'NULL';
+  if (cmd === 'card>discover' && hw.mechanics.headPlace) {
+    await hw.busy(hw.timings.contactMs);
+    const place = hw.mechanics.headPlace();
+    return place !== undefined && hw.slots.has(place) ? '1' : 'NULL';
+  }
   if (cmd.startsWith('modem>pack:')) return pack(hw, cmd.slice('modem>pack:'.length));
   if ((m = /^modem>sms:([0-4])$/.exec(cmd))) return smsList(hw, Number(m[1]));
   if ((m = /^modem>(activation|check)(?::(\d+))?$/.exec(cmd))) return activation(ctx, m[1] === 'activation', m[2] === undefined ? undefined : Number(m[2]));

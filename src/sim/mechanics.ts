@@ -42,6 +42,8 @@ export interface Mechanics {
   /** Runs a model-specific command; undefined when the command is not a mechanics command. */
   exec(cmd: string, host: MechanicsHost): Promise<string> | undefined;
   snapshot(): Record<string, unknown>;
+  /** Nano: the place under the reading head (seated or not), for `card>discover`. */
+  headPlace?(): string | undefined;
 }
 
 const ROW_NUM = /^\d+$/;
@@ -70,6 +72,8 @@ class NanoMechanics implements Mechanics {
   }
 
   placeFor(m: number): string | undefined { return m === 1 && this.engaged ? this.seated : undefined; }
+
+  headPlace(): string | undefined { return this.seated; }
 
   exec(cmd: string, host: MechanicsHost): Promise<string> | undefined {
     const t = host.timings;
