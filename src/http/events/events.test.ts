@@ -68,7 +68,7 @@ describe('events / GET /api/v1/events over real HTTP', () => {
     assert.ok(scoped.ok);
     cookies.scoped = `simnav_session=${(await createSession(ctx, scoped.value.user.id)).token}`;
     app = Fastify();
-    await app.register(eventsPlugin, { prefix: '/api/v1', ctx, bus });
+    await app.register(eventsPlugin, { store, clock: ctx.clock, bus, watch: false });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   after(async () => { await app.close(); await store.close(); });

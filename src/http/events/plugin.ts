@@ -1,22 +1,64 @@
 /**
- * The live-events plugin, registered under `/api/v1` by `buildApp`:
+ * Live events, registered by `buildApp` with one line:
  *
- *     await app.register(eventsPlugin, { prefix: '/api/v1', ctx, bus });
+ *     await app.register(eventsPlugin, { store: deps.store, clock });
  *
- * It authenticates with the admin API's hook (session cookie or bearer token, src/http/auth/) and
- * serves `GET /api/v1/events` (./events-route.ts). The bus itself is src/domain/events/bus.ts.
+ * It creates the panel's event bus (src/domain/events/bus.ts) and exposes it as `app.events`, so
+ * any surface or service built after it can `app.events.publish({ type: 'sms.received', … })`;
+ * starts the store watch (./store-watch.ts) that publishes changes written by code that does not
+ * publish itself; and serves `GET /api/v1/events` (./events-route.ts) behind the admin API's
+ * authentication (session cookie or bearer token). Not encapsulated (so `app.events` is visible to
+ * siblings); the route and its hook live in an encapsulated child under `/api/v1`.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../store/open-store.ts';
+import { realClock, type Clock } from '../../lib/clock.ts';
+import { createEventBus, type EventBus } from '../../domain/events/bus.ts';
+import type { AdminCtx } from '../../domain/auth/outcome.ts';
 import { authHook } from '../auth/authenticate.ts';
 import { sendError } from '../errors.ts';
-import { registerEventsRoute, type EventsRouteOptions } from './events-route.ts';
+import { registerEventsRoute } from './events-route.ts';
+import { startStoreWatch } from './store-watch.ts';
 
-export async function eventsPlugin(app: FastifyInstance, o: EventsRouteOptions): Promise<void> {
-  app.addHook('onRequest', authHook(o.ctx));
-  app.setErrorHandler((err, req, reply) => {
-    req.log.warn({ err }, 'events: request failed');
-    return sendError(reply, 'SIMNAV_ERR_VALIDATION');
-  });
-  registerEventsRoute(app, o);
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The panel's event bus (src/domain/events/README.md). */
+    events: EventBus;
+  }
 }
 
+export interface EventsPluginOptions {
+  store: Store;
+  clock?: Clock;
+  /** A bus built elsewhere (tests, cluster relay); default: a new one. */
+  bus?: EventBus;
+  /** Publish store changes (default true; interval 1 s). */
+  watch?: boolean | { intervalMs: number };
+  heartbeatMs?: number;
+}
+
+async function eventsPluginImpl(app: FastifyInstance, o: EventsPluginOptions): Promise<void> {
+  const clock = o.clock ?? realClock();
+  const ctx: AdminCtx = { db: o.store.db, clock };
+  const bus = o.bus ?? createEventBus({ clock, onError: (err) => app.log.warn({ err }, 'events: a subscriber failed') });
+  app.decorate('events', bus);
+  if (o.watch !== false) {
+    const intervalMs = typeof o.watch === 'object' ? o.watch.intervalMs : 1000;
+    let watch: Awaited<ReturnType<typeof startStoreWatch>> | null = null;
+    app.addHook('onReady', async () => {
+      watch = await startStoreWatch({ store: o.store, clock, bus, intervalMs, onError: (err) => app.log.warn({ err }, 'events: store watch failed') });
+    });
+    app.addHook('onClose', async () => { watch?.stop(); });
+  }
+  await app.register(async (child) => {
+    child.addHook('onRequest', authHook(ctx));
+    child.setErrorHandler((err, req, reply) => {
+      req.log.warn({ err }, 'events: request failed');
+      return sendError(reply, 'SIMNAV_ERR_VALIDATION');
+    });
+    registerEventsRoute(child, { ctx, bus, ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}) });
+  }, { prefix: '/api/v1' });
+}
+
+/** Not encapsulated (fastify's skip-override), so `app.events` reaches sibling plugins. */
+export const eventsPlugin = Object.assign(eventsPluginImpl, { [Symbol.for('skip-override')]: true });

@@ -1,0 +1,93 @@
+/**
+ * Publishes what changed in the store onto the event bus, for writers that do not publish
+ * themselves (the device runtime, the pool API, another node of the cluster): new SMS and calls
+ * (by id), card online state and task rows (by `updated_at`), aggregators going online/offline
+ * (by `last_heard_at` against the online window). One small indexed query per table per
+ * `intervalMs` for the whole server, however many pages are open — the pages never poll.
+ * Events may arrive twice when a writer also publishes directly; the console dedups by id.
+ */
+import type { Store } from '../../store/open-store.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { EventBus, TaskProgressEvent } from '../../domain/events/bus.ts';
+import { ONLINE_WINDOW_MS } from '../../domain/aggregators/aggregators.ts';
+
+export interface StoreWatchOptions { store: Store; clock: Clock; bus: EventBus; intervalMs?: number; onError?: (err: unknown) => void }
+
+const TASK_STATUSES = new Set<TaskProgressEvent['status']>(['queued', 'running', 'suspended', 'done', 'cancelled', 'error']);
+
+export interface StoreWatch { tick(): Promise<void>; stop(): void }
+
+export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch> {
+  const db = o.store.db;
+  const interval = o.intervalMs ?? 1000;
+  const maxId = async (table: 'sms' | 'calls') =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.max('id').as('m')).executeTakeFirst())?.m ?? 0);
+  let lastSms = await maxId('sms');
+  let lastCall = await maxId('calls');
+  let cardsSince = o.clock.now();
+  let tasksSince = o.clock.now();
+  const online = new Map<number, boolean>();
+  let stopped = false;
+  let timer: ReturnType<Clock['setTimeout']> | null = null;
+  let running: Promise<void> | null = null;
+
+  async function once(): Promise<void> {
+    const now = o.clock.now();
+    const sms = await db.selectFrom('sms').innerJoin('cards', 'cards.id', 'sms.card_id')
+      .select(['sms.id', 'sms.card_id', 'sms.number', 'sms.sender', 'sms.text', 'sms.received_at', 'cards.aggregator_id', 'cards.place'])
+      .where('sms.id', '>', lastSms).orderBy('sms.id').limit(500).execute();
+    for (const s of sms) {
+      lastSms = Math.max(lastSms, s.id);
+      o.bus.publish({ type: 'sms.received', smsId: s.id, cardId: s.card_id, aggregatorId: s.aggregator_id, place: s.place, number: s.number, sender: s.sender, text: s.text, receivedAt: s.received_at });
+    }
+    const calls = await db.selectFrom('calls').innerJoin('cards', 'cards.id', 'calls.card_id')
+      .select(['calls.id', 'calls.card_id', 'calls.number', 'calls.caller', 'calls.at', 'cards.aggregator_id', 'cards.place'])
+      .where('calls.id', '>', lastCall).orderBy('calls.id').limit(500).execute();
+    for (const c of calls) {
+      lastCall = Math.max(lastCall, c.id);
+      o.bus.publish({ type: 'call.incoming', callId: c.id, cardId: c.card_id, aggregatorId: c.aggregator_id, place: c.place, number: c.number, caller: c.caller, at: c.at });
+    }
+    const cards = await db.selectFrom('card_online').innerJoin('cards', 'cards.id', 'card_online.card_id')
+      .select(['card_online.card_id', 'card_online.aggregator_id', 'card_online.position', 'card_online.channel', 'card_online.status_code', 'card_online.updated_at', 'card_online.status_at', 'cards.place', 'cards.number'])
+      .where((eb) => eb.or([eb('card_online.updated_at', '>=', cardsSince), eb('card_online.status_at', '>=', cardsSince)])).limit(2000).execute();
+    let nextCards = cardsSince;
+    for (const c of cards) {
+      nextCards = Math.max(nextCards, c.updated_at + 1, (c.status_at ?? 0) + 1);
+      o.bus.publish({ type: 'card.status', cardId: c.card_id, aggregatorId: c.aggregator_id, place: c.place, number: c.number, position: c.position === 'ONLINE' ? 'ONLINE' : 'HOLD', channel: c.channel, statusCode: c.status_code });
+    }
+    cardsSince = nextCards;
+    const tasks = await db.selectFrom('tasks').select(['id', 'aggregator_id', 'kind', 'status', 'total', 'progress', 'success', 'errors', 'updated_at'])
+      .where('updated_at', '>=', tasksSince).limit(500).execute();
+    let nextTasks = tasksSince;
+    for (const t of tasks) {
+      nextTasks = Math.max(nextTasks, t.updated_at + 1);
+      const status = TASK_STATUSES.has(t.status as TaskProgressEvent['status']) ? t.status as TaskProgressEvent['status'] : 'error';
+      o.bus.publish({ type: 'task.progress', taskId: t.id, aggregatorId: t.aggregator_id, kind: t.kind, status, total: t.total, progress: t.progress, success: t.success, errors: t.errors });
+    }
+    tasksSince = nextTasks;
+    const aggs = await db.selectFrom('aggregators').select(['id', 'last_heard_at']).execute();
+    for (const a of aggs) {
+      const isOnline = a.last_heard_at !== null && now - a.last_heard_at <= ONLINE_WINDOW_MS;
+      const was = online.get(a.id);
+      online.set(a.id, isOnline);
+      if (was !== undefined && was !== isOnline) o.bus.publish({ type: 'aggregator.status', aggregatorId: a.id, online: isOnline, lastHeardAt: a.last_heard_at });
+    }
+  }
+
+  async function tick(): Promise<void> {
+    if (running) return running;
+    running = once().catch((err: unknown) => o.onError?.(err)).finally(() => { running = null; });
+    return running;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = o.clock.setTimeout(() => { void tick().then(schedule); }, interval);
+  }
+  await tick();
+  schedule();
+  return {
+    tick,
+    stop() { stopped = true; if (timer) o.clock.clearTimeout(timer); },
+  };
+}
