@@ -195,7 +195,8 @@ export async function openNumbers(ctx: PoolCtx, poolId: number, req: OpenRequest
       chosen.push(...r.chosen);
     }
     if (chosen.length === 0) {
-      return { ok: false, code: anyCandidate || (await anyMatching(tx, view, poolId, req)) ? 'NO_CHANNELS' : 'NO_NUMBERS' };
+      const matching = restrict ? restrict.size > 0 : anyCandidate || await anyMatching(tx, view, poolId, req);
+      return { ok: false, code: matching ? 'NO_CHANNELS' : 'NO_NUMBERS' };
     }
     if (channels !== 'max' && chosen.length < channels) return { ok: false, code: 'NO_CHANNELS' };
     await markOpened(tx, ctx, poolId, chosen);

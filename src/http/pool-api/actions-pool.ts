@@ -7,7 +7,7 @@ import { json, text, token } from './answer.ts';
 import type { Action } from './answer.ts';
 import { param } from './params.ts';
 import { readFilters } from './common.ts';
-import { parseFlag, parseNumberList, parsePositiveInt } from '../../domain/pools/numbers.ts';
+import { parseFlag, parseList, parseNumberList, parsePositiveInt } from '../../domain/pools/numbers.ts';
 import { resolvePoolNumbers } from '../../domain/pools/resolve.ts';
 import { getModel } from '../../models/index.ts';
 
@@ -44,7 +44,7 @@ export const openNumber: Action = async ({ pool, params, deps }) => {
   if (!filters) return token('WRONG_EXCEPTION_PHONE');
   const numbers = parseNumberList(param(params, 'number')).slice(0, 1);
   const raw = param(params, 'number');
-  if (raw !== undefined && raw.trim() !== '' && numbers.length === 0) return token('NO_NUMBERS');
+  if (parseList(raw).length > 0 && numbers.length === 0) return token('NO_NUMBERS');
   const r = await deps.pools.openNumber(pool.id, { numbers, filters, repeat: param(params, 'mode')?.trim() === 'repeat' });
   return r.ok ? text(r.number) : token(r.code);
 };
@@ -54,7 +54,7 @@ export const openNumbers: Action = async ({ pool, params, deps }) => {
   if (!filters) return token('WRONG_EXCEPTION_PHONE');
   const raw = param(params, 'number');
   const numbers = parseNumberList(raw);
-  if (raw !== undefined && raw.trim() !== '' && numbers.length === 0) return token('NO_NUMBERS');
+  if (parseList(raw).length > 0 && numbers.length === 0) return token('NO_NUMBERS');
   const ch = param(params, 'channels')?.trim();
   // channels: an integer ≥ 1, or `max`; absent or anything else means max (api.md §3).
   const channels = ch === undefined || ch.toLowerCase() === 'max' ? 'max' : (parsePositiveInt(ch, 100_000) ?? 'max');
@@ -63,11 +63,9 @@ export const openNumbers: Action = async ({ pool, params, deps }) => {
 };
 
 export const closeNumber: Action = async ({ pool, params, deps }) => {
-  const numbers = parseNumberList(param(params, 'number'));
-  if (numbers.length === 0) {
-    const raw = param(params, 'number');
-    return raw !== undefined && raw.trim() !== '' ? token('BAD_NUMBER') : token('EMPTY_NUMBER');
-  }
+  const raw = param(params, 'number');
+  const numbers = parseNumberList(raw);
+  if (numbers.length === 0) return parseList(raw).length > 0 ? token('BAD_NUMBER') : token('EMPTY_NUMBER');
   const r = await deps.pools.closeNumbers(pool.id, numbers);
   return r.ok ? text('DONE') : token(r.code);
 };
@@ -75,7 +73,7 @@ export const closeNumber: Action = async ({ pool, params, deps }) => {
 export const getSimStatus: Action = async ({ pool, params, deps }) => {
   const raw = param(params, 'number');
   const numbers = parseNumberList(raw);
-  if (numbers.length === 0) return raw !== undefined && raw.trim() !== '' ? token('NOT_FOUND') : token('EMPTY_NUMBER');
+  if (numbers.length === 0) return parseList(raw).length > 0 ? token('NOT_FOUND') : token('EMPTY_NUMBER');
   const found = await resolvePoolNumbers(deps.store.db, deps.store.dialect, pool.id, numbers);
   if (found.size === 0) return token('NOT_FOUND');
   const view = await deps.pools.ctx.fleet.get();
