@@ -38,7 +38,8 @@ for (const dialect of testDialects()) {
     after(async () => { await p.close(); });
 
     it(`${dialect}: missing or unknown pool_key → BAD_KEY, checked before the action`, async () => {
-      for (const params of [{ action: 'getPoolStatus' }, { pool_key: 'nope', action: 'getPoolStatus' }, { pool_key: 'nope', action: 'bogus' }, {}]) {
+      const cases: Array<Record<string, string>> = [{ action: 'getPoolStatus' }, { pool_key: 'nope', action: 'getPoolStatus' }, { pool_key: 'nope', action: 'bogus' }, {}];
+      for (const params of cases) {
         const r = await call(p, params);
         assert.equal(r.status, 200);
         assert.equal(r.type, 'text/plain; charset=utf-8');
