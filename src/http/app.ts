@@ -21,6 +21,7 @@ import { healthRoutes } from './health/health.ts';
 import { poolApiRoutes } from './pool-api/plugin.ts';
 import { timeFormatter } from './pool-api/time.ts';
 import type { BadKeyLimiterOptions } from './pool-api/bad-key-limiter.ts';
+import { adminApi } from './admin/plugin.ts';
 
 export interface AppDeps {
   store: Store;
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps: { store: deps.store, clock, pools, formatTime: timeFormatter(timeZone), sendSmsTimeoutMs: deps.sendSmsTimeoutMs ?? 60_000 },
     metrics, ...(deps.badKey ? { badKey: deps.badKey } : {}),
   });
+  await app.register(adminApi, { prefix: '/api/v1', store: deps.store, pools, clock });
   // ─────────────────────────────────────────────────────────────────────────────────────────
 
   return app;

@@ -8,6 +8,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../store/schema.ts';
 import { type AdminCtx, likeEscape } from '../auth/outcome.ts';
 import type { Principal } from '../auth/principal.ts';
+import { deleteCalls, deleteSms, markCallsRead, markSmsRead } from '../inbox/inbox.ts';
 
 export interface MessageFilter {
   number?: string; peer?: string; text?: string; aggregatorId?: number; place?: string; cardId?: number;
@@ -93,18 +94,16 @@ async function allowed(ctx: AdminCtx, who: Principal, table: 'sms' | 'calls', id
   return (await q.execute()).map((r) => r.id);
 }
 
+/** Marks read / unread through the inbox owner (domain/inbox), after the scope check. */
 export async function markRead(ctx: AdminCtx, who: Principal, table: 'sms' | 'calls', ids: readonly number[], read = true): Promise<number> {
   const ok = await allowed(ctx, who, table, ids);
   if (ok.length === 0) return 0;
-  const r = await ctx.db.updateTable(table).set({ read: read ? 1 : 0 }).where('id', 'in', ok).executeTakeFirst();
-  return Number(r.numUpdatedRows);
+  return table === 'sms' ? markSmsRead(ctx.db, ok, read) : markCallsRead(ctx.db, ok, read);
 }
 
+/** Deletes through the inbox owner (domain/inbox), after the scope check. */
 export async function deleteMessages(ctx: AdminCtx, who: Principal, table: 'sms' | 'calls', ids: readonly number[]): Promise<number> {
   const ok = await allowed(ctx, who, table, ids);
   if (ok.length === 0) return 0;
-  // The parts go too: left behind with sms_id = null they would look unassembled to the intake.
-  if (table === 'sms') await ctx.db.deleteFrom('sms_parts').where('sms_id', 'in', ok).execute();
-  const r = await ctx.db.deleteFrom(table).where('id', 'in', ok).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  return table === 'sms' ? deleteSms(ctx.db, ok) : deleteCalls(ctx.db, ok);
 }
