@@ -34,9 +34,11 @@ export interface DeviceTimings {
   readonly rebootMs: number;
   /** `modem>activation` gives up after, ms (default 60000). */
   readonly activationTimeoutMs: number;
+  /** Boot moments spread uniformly over [0, startSpreadMs) so a fleet does not poll in lockstep (default 0). */
+  readonly startSpreadMs: number;
 }
 
-export const DEFAULT_DEVICE_TIMINGS: DeviceTimings = { pollMs: 3000, jitterMs: 1000, rebootMs: 5000, activationTimeoutMs: 60_000 };
+export const DEFAULT_DEVICE_TIMINGS: DeviceTimings = { pollMs: 3000, jitterMs: 1000, rebootMs: 5000, activationTimeoutMs: 60_000, startSpreadMs: 0 };
 
 export interface DeviceOptions {
   readonly id: string;
@@ -164,6 +166,8 @@ export abstract class SimDevice {
 
   private async run(signal: AbortSignal): Promise<void> {
     const { clock } = this;
+    const spread = this.opts.timings.startSpreadMs;
+    if (spread > 0) await clock.sleep(this.opts.rng.int(0, spread - 1), signal);
     while (!signal.aborted) {
       if (this.rebootRequested) {
         this.rebootRequested = false;
