@@ -2,6 +2,7 @@
  * An admin-API test panel: buildApp on a fresh SQLite file, listening on a loopback port, with an
  * admin API token ready. `call` speaks real HTTP (fetch) and returns status, headers and body.
  */
+import { request as httpRequest } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
 import { createTestStore, type TestStore } from '../../src/store/testing.ts';
@@ -19,6 +20,8 @@ export interface CallOptions {
   raw?: Uint8Array | string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Local (source) address, e.g. `127.0.0.2`, to appear as another client. */
+  from?: string;
 }
 
 export interface Answer<T = any> { status: number; headers: Headers; body: T; text: string; bytes: Uint8Array }
@@ -63,15 +66,34 @@ export async function startPanel(): Promise<Panel> {
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.cookie) headers.cookie = o.cookie;
     if (o.csrf) headers['x-csrf-token'] = o.csrf;
-    let payload: BodyInit | undefined;
-    if (o.json !== undefined) { headers['content-type'] = 'application/json'; payload = JSON.stringify(o.json); }
-    if (o.raw !== undefined) { headers['content-type'] = o.contentType ?? 'text/csv'; payload = typeof o.raw === 'string' ? o.raw : Buffer.from(o.raw); }
-    const res = await fetch(path.startsWith('http') ? path : api + path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    const text = new TextDecoder().decode(bytes);
+    let payload: Buffer | undefined;
+    if (o.json !== undefined) { headers['content-type'] = 'application/json'; payload = Buffer.from(JSON.stringify(o.json)); }
+    if (o.raw !== undefined) { headers['content-type'] = o.contentType ?? 'text/csv'; payload = Buffer.from(o.raw); }
+    const url = new URL(path.startsWith('http') ? path : api + path);
+    const res = await new Promise<{ status: number; headers: Headers; bytes: Uint8Array }>((resolve, reject) => {
+      const req = httpRequest({
+        host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers,
+        ...(o.from ? { localAddress: o.from } : {}),
+      }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => {
+          const h = new Headers();
+          for (const [k, v] of Object.entries(r.headers)) {
+            if (Array.isArray(v)) for (const x of v) h.append(k, x); else if (v !== undefined) h.set(k, String(v));
+          }
+          resolve({ status: r.statusCode ?? 0, headers: h, bytes: new Uint8Array(Buffer.concat(chunks)) });
+        });
+        r.on('error', reject);
+      });
+      req.on('error', reject);
+      if (payload) req.write(payload);
+      req.end();
+    });
+    const text = new TextDecoder().decode(res.bytes);
     let body: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') body = JSON.parse(text);
-    return { status: res.status, headers: res.headers, body: body as T, text, bytes };
+    return { status: res.status, headers: res.headers, body: body as T, text, bytes: res.bytes };
   }
 
   return {
