@@ -28,7 +28,7 @@ export function runAt(modem: Modem, line: string): string {
   return formatModemOutput(cmd, interpret(modem, cmd));
 }
 
-function stmt(sim: NonNullable<Modem['sim']>, index: number, m: { stat: number; pdu: string; length: number }): string[] {
+function stmt(index: number, m: { stat: number; pdu: string; length: number }): string[] {
   return [`+CMGL: ${index},${m.stat},"",${m.length}`, m.pdu];
 }
 
@@ -69,7 +69,7 @@ function interpret(modem: Modem, cmd: string): AtReply {
     if (stat === undefined) return ERROR;
     const lines: string[] = [];
     for (const [i, msg] of sim.list(stat)) {
-      lines.push(...stmt(sim, i, msg));
+      lines.push(...stmt(i, msg));
       msg.stat = 1;
     }
     return OK(lines);
@@ -86,9 +86,10 @@ function interpret(modem: Modem, cmd: string): AtReply {
     if (modem.type !== 'SIM800') return ERROR;
     if (u.endsWith('"DEL READ"')) for (const [i] of sim.list(1)) sim.storage.delete(i);
     else sim.storage.clear();
+    modem.network.retry(sim.msisdn);
     return OK();
   }
-  if ((m = /^AT\+CUSD=([012])(?:,"([^"]*)"(?:,(\d+))?)?$/.exec(cmd.toUpperCase() === u ? cmd : cmd))) return ussd(modem, m[1]!, m[2]);
+  if ((m = /^AT\+CUSD=([012])(?:,"([^"]*)"(?:,(\d+))?)?$/i.exec(cmd))) return ussd(modem, m[1]!, m[2]);
   if ((m = /^ATD([+0-9*#]+);?$/.exec(u))) return modem.dial(m[1]!) ? OK() : { lines: [], final: 'NO CARRIER' };
   if (u === 'ATA') return modem.answer() ? OK() : { lines: [], final: 'NO CARRIER' };
   if (/^ATH0?$/.test(u)) { modem.hangup(); return OK(); }
@@ -100,6 +101,7 @@ function deleteSms(modem: Modem, index: number, flag: number): AtReply {
   if (flag === 0) {
     if (index < 1) return ERROR;
     sim.storage.delete(index);
+    modem.network.retry(sim.msisdn);
     return OK();
   }
   // SIM800 rejects index 0 even with a flag (logged `AT+CMGD=0,4` → `ERROR`, link_1.log 5188).
@@ -107,6 +109,7 @@ function deleteSms(modem: Modem, index: number, flag: number): AtReply {
   for (const [i, msg] of sim.list(4)) {
     if (flag === 4 || (flag >= 1 && msg.stat === 1)) sim.storage.delete(i);
   }
+  modem.network.retry(sim.msisdn);
   return OK();
 }
 

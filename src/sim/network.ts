@@ -145,6 +145,11 @@ export class MobileNetwork {
     this.flush(msisdn);
   }
 
+  /** The SMSC retries waiting messages (a SIM freed memory); `retryMs` later. */
+  retry(msisdn: string, retryMs = 1000): void {
+    if (this.pending.has(msisdn)) this.opts.clock.setTimeout(() => this.flush(msisdn), retryMs);
+  }
+
   private flush(msisdn: string): void {
     const queue = this.pending.get(msisdn);
     const sub = this.attached.get(msisdn);
