@@ -116,6 +116,21 @@ test('chooseOnline / property: openNumber (want 1) on an empty aggregator takes 
   }), { numRuns: 200 });
 });
 
+test('planOnline / property: with known channels, new seats never share a modem or move the carriage', () => {
+  fc.assert(fc.property(scenarioArb, ({ model, s, onlineSeed, candidates, want }) => {
+    const first = planOnline(model, s, { online: [], candidates: onlineSeed, want: 'max' });
+    const online = first.seats.map((x) => ({ place: x.place, channel: x.channel }));
+    const next = planOnline(model, s, { online, candidates, want });
+    assert.ok(legal(model, s, [...online.map((o) => o.place), ...next.places]));
+    const modems = new Set(first.seats.map((x) => x.modem));
+    for (const seat of next.seats) {
+      assert.ok(!modems.has(seat.modem), `${model.id}: modem ${seat.modem} taken twice`);
+      modems.add(seat.modem);
+      if (model.sharedPosition && first.position !== null) assert.equal(seat.position, first.position, 'same carriage row');
+    }
+  }), { numRuns: 400 });
+});
+
 test('capacity / property: online + capacity never exceeds the API channels; equal on independent-modem models', () => {
   fc.assert(fc.property(scenarioArb, ({ model, s, onlineSeed }) => {
     const online = onlineFrom(model, s, onlineSeed);
@@ -154,6 +169,12 @@ test('Train / with rows 5 and 8 online any addition stays on rows 5 and 8 (or 2 
   assert.deepEqual(fmt(id, chooseOnline(m(id), S, { online: P(id, S, '5-1'), candidates: cands, want: 'max', position: 5 })), ['5-2', '8-3']);
   // A card already on modem 1 at row 5 blocks 5-1 again but not 8-1 (modem 9).
   assert.deepEqual(fmt(id, chooseOnline(m(id), S, { online: P(id, S, '5-1'), candidates: P(id, S, '5-1', '8-1'), want: 'max', position: 5 })), ['8-1']);
+  // Known channels pin the carriage: 5-1 on modem 9 means row 2, on modem 1 row 5.
+  const s5 = m(id).parsePlace('5-1', S);
+  assert.ok(s5.ok);
+  assert.deepEqual(fmt(id, chooseOnline(m(id), S, { online: [{ place: s5.value, channel: 9 }], candidates: cands, want: 'max' })), ['2-2', '5-2']);
+  assert.deepEqual(fmt(id, chooseOnline(m(id), S, { online: [{ place: s5.value, channel: 1 }], candidates: cands, want: 'max' })), ['5-2', '8-3']);
+  assert.deepEqual(chooseOnline(m(id), S, { online: [{ place: s5.value, channel: 3 }], candidates: cands, want: 'max' }), [], 'impossible channel');
   // Illegal online set (rows 5 and 6 together) → nothing.
   assert.deepEqual(chooseOnline(m(id), S, { online: P(id, S, '5-1', '6-1'), candidates: cands, want: 'max' }), []);
 });

@@ -11,10 +11,23 @@
 import { allPlaces, placeKey } from './base.ts';
 import type { ChannelOption, ModelDescriptor, Place, ResolvedSettings } from './types.ts';
 
+/**
+ * A card that is online on a known channel (as the store records it). Knowing the channel pins
+ * the SR-Train carriage row: `5-1` on channel 1 means row 5, on channel 9 row 2.
+ */
+export interface OnlineCard {
+  readonly place: Place;
+  /** The channel it sits in, or null when not known yet. */
+  readonly channel: number | null;
+}
+
 /** What to allocate. */
 export interface OnlineRequest {
-  /** Cards online now (or being seated); they stay online. */
-  readonly online: readonly Place[];
+  /**
+   * Cards online now (or being seated); they stay online. Give `{ place, channel }` when the
+   * channel is known, so the choice keeps every card on its channel.
+   */
+  readonly online: readonly (Place | OnlineCard)[];
   /** Cards that may be added, best first (the caller's preference order: FREE first, place order…). */
   readonly candidates: readonly Place[];
   /** How many to add at most; `'max'` = as many as possible. */
@@ -47,6 +60,21 @@ export interface OnlinePlan {
 
 const EMPTY: OnlinePlan = Object.freeze({ places: [], seats: [], position: null });
 
+function isOnlineCard(x: Place | OnlineCard): x is OnlineCard {
+  return typeof (x as OnlineCard).place === 'object' && (x as OnlineCard).place !== null;
+}
+
+function toOnlineCards(online: readonly (Place | OnlineCard)[]): OnlineCard[] {
+  const seen = new Set<number>();
+  const out: OnlineCard[] = [];
+  for (const x of online) {
+    const card = isOnlineCard(x) ? x : { place: x, channel: null };
+    const k = placeKey(card.place);
+    if (!seen.has(k)) { seen.add(k); out.push(card); }
+  }
+  return out;
+}
+
 function dedupe(places: readonly Place[]): Place[] {
   const seen = new Set<number>();
   const out: Place[] = [];
@@ -62,13 +90,17 @@ function wantCount(want: number | 'max'): number {
   return Number.isFinite(want) && want > 0 ? Math.floor(want) : 0;
 }
 
-/** Modems taken by `online` when every card sits at `position` (null = own position each); null if impossible. */
+/**
+ * Modems taken by `online` when every card sits at `position` (null = own position each) on its
+ * known channel (if any); null if impossible.
+ */
 function seatOnline(
-  model: ModelDescriptor, s: ResolvedSettings, online: readonly Place[], position: number | null,
+  model: ModelDescriptor, s: ResolvedSettings, online: readonly OnlineCard[], position: number | null,
 ): Set<number> | null {
   const used = new Set<number>();
-  for (const p of online) {
-    const o = model.channelOptions(p, s).find((x) => (position === null || x.position === position) && !used.has(x.modem));
+  for (const c of online) {
+    const o = model.channelOptions(c.place, s).find((x) =>
+      (position === null || x.position === position) && (c.channel === null || x.channel === c.channel) && !used.has(x.modem));
     if (!o) return null;
     used.add(o.modem);
   }
@@ -94,8 +126,8 @@ function compareIndexes(a: readonly number[], b: readonly number[]): number {
 export function planOnline(model: ModelDescriptor, s: ResolvedSettings, req: OnlineRequest): OnlinePlan {
   const want = wantCount(req.want);
   if (want === 0) return EMPTY;
-  const online = dedupe(req.online);
-  const onlineKeys = new Set(online.map(placeKey));
+  const online = toOnlineCards(req.online);
+  const onlineKeys = new Set(online.map((c) => placeKey(c.place)));
   const candidates = dedupe(req.candidates).filter((p) => !onlineKeys.has(placeKey(p)));
   const usable = (o: ChannelOption): boolean => s.enabledChannels === null || s.enabledChannels.has(o.channel);
 
@@ -166,7 +198,9 @@ export function chooseOnline(model: ModelDescriptor, s: ResolvedSettings, req: O
  * How many more cards (of any slot of the layout) could be online in addition to `online`
  * (count of cards). `position` as in {@link OnlineRequest}.
  */
-export function capacity(model: ModelDescriptor, s: ResolvedSettings, online: readonly Place[], position?: number): number {
+export function capacity(
+  model: ModelDescriptor, s: ResolvedSettings, online: readonly (Place | OnlineCard)[], position?: number,
+): number {
   const req: OnlineRequest = position === undefined
     ? { online, candidates: allPlaces(model, s), want: 'max' }
     : { online, candidates: allPlaces(model, s), want: 'max', position };

@@ -37,7 +37,7 @@ if (problems.length > 0) throw new Error(`invalid model descriptors:\n${problems
 
 export type { AggregatorSettings, ChannelOption, LayoutLine, ModelDescriptor, Place, PlaceError, ResolvedSettings, Result, SmartType } from './types.ts';
 export type { SettingsError } from './base.ts';
-export type { OnlinePlan, OnlineRequest, Seat } from './allocation.ts';
+export type { OnlineCard, OnlinePlan, OnlineRequest, Seat } from './allocation.ts';
 export { allPlaces, DEFAULT_SETTINGS, placeKey, resolveSettings, validateModel } from './base.ts';
 export { apiChannels, canBeOnlineTogether, capacity, chooseOnline, planOnline } from './allocation.ts';
 export { nanoPaddedPlace } from './nano.ts';
