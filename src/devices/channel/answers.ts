@@ -26,6 +26,7 @@ interface Entry {
 
 export class AnswerBook {
   private readonly entries = new Map<number, Entry>();
+  private prunedAt = -Infinity;
 
   constructor(private readonly clock: Clock, private readonly retentionMs = DEFAULT_RETENTION_MS) {}
 
@@ -96,9 +97,15 @@ export class AnswerBook {
     w.resolve(value);
   }
 
-  /** Drops answered steps older than the retention window that nobody waits on. */
+  /**
+   * Drops answered steps older than the retention window that nobody waits on. Runs at most once
+   * per second of clock time: a poll must stay cheap however many steps are retained.
+   */
   private prune(): void {
-    const cutoff = this.clock.now() - this.retentionMs;
+    const now = this.clock.now();
+    if (now - this.prunedAt < 1000) return;
+    this.prunedAt = now;
+    const cutoff = now - this.retentionMs;
     for (const [step, e] of this.entries) {
       if (e.waiters.length === 0 && (e.firstAt === null || e.firstAt < cutoff)) this.entries.delete(step);
     }
