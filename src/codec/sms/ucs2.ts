@@ -17,10 +17,10 @@ export function ucs2Bytes(text: string): Uint8Array {
  * {@link wellFormed} before storing or displaying a text.
  */
 export function ucs2Text(bytes: Uint8Array, start: number, length: number): string {
-  const units = length >> 1;
-  let s = '';
-  for (let i = 0; i < units; i++) s += String.fromCharCode((bytes[start + 2 * i]! << 8) | bytes[start + 2 * i + 1]!);
-  return s;
+  const units = new Uint16Array(length >> 1);
+  for (let i = 0; i < units.length; i++) units[i] = (bytes[start + 2 * i]! << 8) | bytes[start + 2 * i + 1]!;
+  // At most 70 units per part (140 octets), so one call without chunking stays far below argument limits.
+  return units.length <= 4096 ? String.fromCharCode.apply(null, units as unknown as number[]) : Array.from(units, (u) => String.fromCharCode(u)).join('');
 }
 
 /** Replaces lone surrogates by U+FFFD (storage engines reject them in UTF-8 text). */
