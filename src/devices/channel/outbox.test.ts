@@ -34,6 +34,15 @@ test('outbox / a command released with an answer arms the hold (legacy left it u
   assert.equal(o.poll(5000 + L, false).kind, 'hold', '2 unanswered for L');
 });
 
+test('outbox / holding with an empty queue answers idle, and the hold stays armed', () => {
+  const o = new Outbox(L);
+  o.push(cmd(1));
+  o.poll(0, false);
+  assert.deepEqual(o.poll(L, false), { kind: 'idle' });
+  o.push(cmd(2));
+  assert.equal(o.poll(L + 1, false).kind, 'hold');
+});
+
 test('outbox / after 2.3 × L the hold is given up and the poll is served at once', () => {
   const o = new Outbox(L);
   o.push(cmd(1)); o.push(cmd(2));

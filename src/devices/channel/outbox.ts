@@ -1,8 +1,8 @@
 /**
  * The outgoing FIFO of one device and the `carrier_limit` hold rule (device-link.md §2.1):
  * one command released per poll, strictly in queue order; after a command is released with no
- * answer outstanding, further commands keep flowing for `L` ms, then the panel holds (empty body)
- * until the device sends any non-`REQUEST` payload or 2.3 × `L` passes, after which the hold is
+ * answer outstanding, further commands keep flowing for `L` ms, then the panel holds (empty body
+ * while commands wait) until the device sends any non-`REQUEST` payload or 2.3 × `L` passes, after which the hold is
  * dropped and commands flow again.
  *
  * Done right compared with the legacy `link.php`: the incoming payload is processed *before* the
@@ -77,7 +77,9 @@ export class Outbox {
     if (this.armedAt !== null) {
       const age = now - this.armedAt;
       if (age >= HOLD_RESET_FACTOR * this.carrierLimitMs) this.armedAt = null;
-      else if (age >= this.carrierLimitMs) return { kind: 'hold', since: this.armedAt };
+      // Nothing to hold back when the queue is empty: answer a plain idle body (legacy sent an
+      // empty one), the hold stays armed.
+      else if (age >= this.carrierLimitMs) return this.queue.length > 0 ? { kind: 'hold', since: this.armedAt } : { kind: 'idle' };
     }
     const command = this.queue.shift();
     if (!command) return { kind: 'idle' };
