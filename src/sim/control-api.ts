@@ -31,8 +31,20 @@ function send<T>(reply: FastifyReply, r: SimResult<T>): Record<string, unknown> 
 
 const optionalString = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
 
+const ROUTES = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
+
+/** Every route the control API registered (for the OpenAPI consistency test). */
+export function controlRoutes(app: FastifyInstance): ReadonlyArray<{ method: string; url: string }> {
+  return ROUTES.get(app) ?? [];
+}
+
 export function buildControlApi(sim: Simulator): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  const routes: Array<{ method: string; url: string }> = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url });
+  });
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, _req, reply) => {
     const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     reply.code(status).send({ ok: false, error: { code: status === 500 ? 'INTERNAL' : 'BAD_REQUEST', message: err.message } });
