@@ -18,6 +18,9 @@ import { hostTimeZone } from '../config/config.ts';
 import { createMetrics, metricsRoutes } from './metrics.ts';
 import type { Metrics } from './metrics.ts';
 import { healthRoutes } from './health/health.ts';
+import { eventsPlugin } from './events/plugin.ts';
+import { consoleApiPlugin } from './console-api/plugin.ts';
+import { consolePlugin } from './console/plugin.ts';
 import { poolApiRoutes } from './pool-api/plugin.ts';
 import { timeFormatter } from './pool-api/time.ts';
 import type { BadKeyLimiterOptions } from './pool-api/bad-key-limiter.ts';
@@ -90,6 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics, ...(deps.badKey ? { badKey: deps.badKey } : {}),
   });
   await app.register(adminApi, { prefix: '/api/v1', store: deps.store, pools, clock });
+  await app.register(eventsPlugin, { store: deps.store, clock });
+  await app.register(consoleApiPlugin, { prefix: '/api/v1', store: deps.store, clock });
+  await app.register(consolePlugin, {});
   // ─────────────────────────────────────────────────────────────────────────────────────────
 
   return app;

@@ -1,0 +1,42 @@
+/**
+ * Admin-API endpoints the console needs that the admin API does not offer (yet), registered by
+ * `buildApp` under `/api/v1` with the admin API's authentication (session + CSRF, or bearer):
+ *
+ *     await app.register(consoleApiPlugin, { prefix: '/api/v1', store: deps.store, clock });
+ *
+ * - `GET /aggregators/:id/layout` — slot map from the model descriptor (./layout.ts)
+ * - `GET /online`, `POST /online`, `POST /online/stop`, `POST /online/:cardId/sms` (./online.ts)
+ * - `PATCH /me` — own language (./me.ts)
+ * Contracts the console already calls but nobody serves yet are listed in ./README.md; the
+ * console shows "not available" for them (a 404 `SIMNAV_ERR_ROUTE_NOT_FOUND`).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../store/open-store.ts';
+import { realClock, type Clock } from '../../lib/clock.ts';
+import type { AdminCtx } from '../../domain/auth/outcome.ts';
+import { authHook } from '../auth/authenticate.ts';
+import { classifyError, sendError } from '../errors.ts';
+import { layoutRoute } from './layout.ts';
+import { onlineRoutes } from './online.ts';
+import { meRoute } from './me.ts';
+import type { ConsoleRoute } from './route.ts';
+
+export interface ConsoleApiOptions { store: Store; clock?: Clock }
+
+export async function consoleApiPlugin(app: FastifyInstance, o: ConsoleApiOptions): Promise<void> {
+  const ctx: AdminCtx = { db: o.store.db, clock: o.clock ?? realClock() };
+  app.addHook('onRequest', authHook(ctx));
+  app.addHook('onSend', async (_req, reply, payload) => { reply.header('cache-control', 'no-store'); return payload; });
+  app.setErrorHandler((err, req, reply) => {
+    const { code, message } = classifyError(err as Parameters<typeof classifyError>[0]);
+    if (code === 'SIMNAV_ERR_INTERNAL') req.log.error({ err }, 'console api: unhandled error');
+    return sendError(reply, code, message);
+  });
+  const routes: ConsoleRoute[] = [layoutRoute(ctx), ...onlineRoutes(ctx), meRoute(ctx)];
+  for (const r of routes) {
+    app.route({
+      method: r.method, url: r.url, ...(r.schema ? { schema: r.schema } : {}),
+      config: { access: r.access, tags: ['console'] }, handler: r.handler,
+    });
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Aggregators: tiles with live online/offline, model, last heard, modems, cards and the current
+ * task; add (shows the link URL and token once, copyable), edit, init, stop, new link token,
+ * delete, and the slot map as the hardware is laid out (panel-features.md §2.4).
+ */
+import { del, get, patch, post } from '../lib/api.ts';
+import type { PageCtx } from '../lib/app.ts';
+import { h, replace, safeColor, setVar } from '../lib/dom.ts';
+import { fmtAgo, fmtNumber, fmtTime } from '../lib/format.ts';
+import { t, type Key } from '../lib/i18n.ts';
+import { on, throttle } from '../lib/live.ts';
+import type { Aggregator, CreatedAggregator, Layout, LayoutSlot } from '../lib/types.ts';
+import { badge, confirmDialog, copyButton, empty, errorBox, field, modal, onSubmit, toast, toastError, unavailable } from '../lib/ui.ts';
+
+export const MODEL_TITLES = [
+  'SR-Nano-500', 'SR-Nano-1000', 'SR-Train', 'SR-Box-8', 'SR-Box-Bank', 'SR-Board', 'SR-Box-2', 'SR-Box-2-Bank',
+  'SR-Organizer', 'SR-Organizer-Smart', 'SR-Box-8-Smart',
+] as const;
+
+interface TaskNote { taskId: number; kind: string; status: string; progress: number; total: number }
+
+export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
+  const list = h('div', { class: 'tiles', id: 'aggregator-list' });
+  const tasks = new Map<number, TaskNote>();
+  let items: Aggregator[] = [];
+  const toolbar = h('div', { class: 'toolbar' },
+    h('span', { class: 'muted', id: 'agg-count' }),
+    ctx.isAdmin ? h('button', { type: 'button', class: 'btn primary', id: 'add-aggregator', onclick: () => addDialog() }, t('addAggregator')) : null);
+  root.append(toolbar, list);
+
+  async function load(): Promise<void> {
+    const r = await get<{ items: Aggregator[] }>('/aggregators');
+    if (!r.ok) { replace(list, errorBox(r.error)); return; }
+    items = r.value.items;
+    draw();
+  }
+
+  function draw(): void {
+    document.getElementById('agg-count')!.textContent = t('aggregatorsCount', { n: items.length, online: items.filter((a) => a.online).length });
+    if (items.length === 0) { replace(list, empty(t('noAggregators'))); return; }
+    replace(list, items.map(tile));
+  }
+
+  function tile(a: Aggregator): HTMLElement {
+    const task = tasks.get(a.id);
+    const state = a.online ? badge(t('online'), 'ok') : badge(t('offline'), 'off');
+    state.dataset.state = a.online ? 'online' : 'offline';
+    return h('article', { class: `tile${a.online ? '' : ' dim'}`, 'data-aggregator': a.id, 'data-title': a.title },
+      h('header', null, h('h3', null, a.title), state),
+      h('dl', { class: 'facts' },
+        h('dt', null, t('model')), h('dd', null, a.model),
+        h('dt', null, t('lastHeard')), h('dd', { title: fmtTime(a.lastHeardAt) }, fmtAgo(a.lastHeardAt)),
+        h('dt', null, t('modems')), h('dd', null, String(a.modemChannels)),
+        h('dt', null, t('cards')), h('dd', null, h('a', { href: `#/cards?aggregatorId=${a.id}` }, String(a.cards))),
+        h('dt', null, t('token')), h('dd', { class: 'mono' }, `…${a.tokenHint}`),
+        a.serial ? [h('dt', null, t('serial')), h('dd', { class: 'mono' }, a.serial)] : null,
+        h('dt', null, t('task')), h('dd', null, task && (task.status === 'running' || task.status === 'queued' || task.status === 'suspended')
+          ? `${task.kind} · ${task.progress}/${task.total} · ${t(`taskStatus_${task.status}` as Key)}` : '—')),
+      h('footer', null,
+        h('button', { type: 'button', class: 'btn small', 'data-action': 'slots', onclick: () => slotsDialog(a) }, t('slotMap')),
+        ctx.canWrite ? h('button', { type: 'button', class: 'btn small', 'data-action': 'init', onclick: () => command(a, 'init') }, t('init')) : null,
+        ctx.canWrite ? h('button', { type: 'button', class: 'btn small', 'data-action': 'stop', onclick: () => command(a, 'stop') }, t('stop')) : null,
+        ctx.isAdmin ? h('button', { type: 'button', class: 'btn small', 'data-action': 'edit', onclick: () => editDialog(a) }, t('edit')) : null,
+        ctx.isAdmin ? h('button', { type: 'button', class: 'btn small', 'data-action': 'token', onclick: () => rotate(a) }, t('newLinkToken')) : null,
+        ctx.isAdmin ? h('button', { type: 'button', class: 'btn small danger', 'data-action': 'delete', onclick: () => remove(a) }, t('delete')) : null));
+  }
+
+  async function command(a: Aggregator, what: 'init' | 'stop'): Promise<void> {
+    const r = await post<unknown>(`/aggregators/${a.id}/${what}`);
+    if (!r.ok) { toastError(r.error); return; }
+    toast(t(what === 'init' ? 'initQueued' : 'stopQueued'), 'ok');
+  }
+
+  function showLink(c: CreatedAggregator, titleKey: Key): void {
+    modal(t(titleKey), (close) => h('div', { class: 'stack', id: 'link-info' },
+      h('p', null, t('linkExplain')),
+      field(t('linkUrl'), h('div', { class: 'copyline' }, h('code', { id: 'link-url' }, c.linkUrl), copyButton(c.linkUrl))),
+      field(t('token'), h('div', { class: 'copyline' }, h('code', { id: 'link-token' }, c.token), copyButton(c.token))),
+      h('p', { class: 'warn' }, t('shownOnce')),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => close() }, t('done')))), { wide: true });
+  }
+
+  function addDialog(): void {
+    const title = h('input', { name: 'title', required: true, maxlength: 100 });
+    const model = h('select', { name: 'model' }, MODEL_TITLES.map((m) => h('option', { value: m }, m)));
+    const msg = h('p', { class: 'form-error', role: 'alert' });
+    modal(t('addAggregator'), (close) => onSubmit(h('form', { class: 'stack', id: 'add-aggregator-form' },
+      field(t('title'), title), field(t('model'), model), msg,
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('cancel')),
+        h('button', { type: 'submit', class: 'btn primary' }, t('add')))), async () => {
+      const r = await post<CreatedAggregator>('/aggregators', { title: title.value.trim(), model: model.value });
+      if (!r.ok) { msg.textContent = r.error.message; return; }
+      close();
+      showLink(r.value, 'aggregatorAdded');
+      void load();
+    }));
+  }
+
+  function editDialog(a: Aggregator): void {
+    const title = h('input', { name: 'title', required: true, maxlength: 100, value: a.title });
+    const enabled = h('input', { type: 'checkbox', name: 'enabled', checked: a.enabled });
+    const bankMap = h('input', { name: 'bankMap', pattern: '[01]{1,8}', value: typeof a.settings.bankMap === 'string' ? a.settings.bankMap : '' });
+    const msg = h('p', { class: 'form-error', role: 'alert' });
+    const banked = /bank|board/i.test(a.model);
+    modal(t('editAggregator'), (close) => onSubmit(h('form', { class: 'stack' },
+      field(t('title'), title), h('label', { class: 'check' }, enabled, t('enabled')),
+      banked ? field(t('bankMap'), bankMap, t('bankMapHint')) : null, msg,
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('cancel')),
+        h('button', { type: 'submit', class: 'btn primary' }, t('save')))), async () => {
+      const body: Record<string, unknown> = { title: title.value.trim(), enabled: enabled.checked };
+      if (banked && bankMap.value) body.settings = { ...a.settings, bankMap: bankMap.value };
+      const r = await patch<Aggregator>(`/aggregators/${a.id}`, body);
+      if (!r.ok) { msg.textContent = r.error.message; return; }
+      close();
+      void load();
+    }));
+  }
+
+  async function rotate(a: Aggregator): Promise<void> {
+    if (!(await confirmDialog(t('rotateLinkConfirm', { title: a.title }), t('newLinkToken')))) return;
+    const r = await post<CreatedAggregator>(`/aggregators/${a.id}/link-token`);
+    if (!r.ok) { toastError(r.error); return; }
+    showLink(r.value, 'newLinkToken');
+  }
+
+  async function remove(a: Aggregator): Promise<void> {
+    if (!(await confirmDialog(t('deleteAggregatorConfirm', { title: a.title, n: a.cards }), t('delete')))) return;
+    const r = await del<unknown>(`/aggregators/${a.id}`);
+    if (!r.ok) { toastError(r.error); return; }
+    toast(t('deleted'), 'ok');
+    void load();
+  }
+
+  const reload = throttle(() => { void load(); }, 1000);
+  const offs = [
+    on('aggregator.status', (e) => {
+      const a = items.find((x) => x.id === e.aggregatorId);
+      if (!a) { reload(); return; }
+      a.online = Boolean(e.online);
+      a.lastHeardAt = typeof e.lastHeardAt === 'number' ? e.lastHeardAt : a.lastHeardAt;
+      draw();
+    }),
+    on('aggregators.changed', reload),
+    on('resync', reload),
+    on('task.progress', (e) => {
+      tasks.set(Number(e.aggregatorId), { taskId: Number(e.taskId), kind: String(e.kind), status: String(e.status), progress: Number(e.progress), total: Number(e.total) });
+      draw();
+    }),
+  ];
+  // "Last heard … ago" is re-rendered locally; the list itself is refreshed rarely as a safety net
+  // for runtimes that do not publish aggregator.status.
+  const tick = setInterval(() => draw(), 5000);
+  const refresh = setInterval(() => { void load(); }, 15000);
+  void load();
+  return () => { offs.forEach((f) => f()); clearInterval(tick); clearInterval(refresh); };
+}
+
+/** Legacy status codes (panel-features.md §1.5) → CSS class and label key. */
+export function statusClass(code: number | null | undefined): { cls: string; key: Key } {
+  switch (code) {
+    case 1: return { cls: 'st-active', key: 'st_1' };
+    case 5: return { cls: 'st-roaming', key: 'st_5' };
+    case 2: return { cls: 'st-search', key: 'st_2' };
+    case 0: return { cls: 'st-none', key: 'st_0' };
+    case 3: return { cls: 'st-denied', key: 'st_3' };
+    case 6: return { cls: 'st-empty', key: 'st_6' };
+    case 9: return { cls: 'st-nosms', key: 'st_9' };
+    case -1: case -2: case -3: return { cls: 'st-wait', key: `st_m${-code}` as Key };
+    case 4: return { cls: 'st-unknown', key: 'st_4' };
+    default: return { cls: 'st-unknown', key: 'st_unknown' };
+  }
+}
+
+export function slotsDialog(a: Aggregator): void {
+  const host = h('div', { class: 'slotmap-host' }, t('loading'));
+  modal(t('slotMapOf', { title: a.title }), () => host, { wide: true });
+  void (async () => {
+    const r = await get<Layout>(`/aggregators/${a.id}/layout`);
+    if (!r.ok) { replace(host, r.error.code === 'SIMNAV_ERR_ROUTE_NOT_FOUND' ? unavailable() : errorBox(r.error)); return; }
+    replace(host, slotMap(r.value));
+  })();
+}
+
+export function slotMap(l: Layout): HTMLElement {
+  const cell = (s: LayoutSlot): HTMLElement => {
+    const c = s.card;
+    const st = c?.online ? statusClass(c.statusCode) : null;
+    const cls = !c ? 'slot vacant' : c.blocked ? 'slot blocked' : c.online ? `slot online ${st!.cls}` : c.number ? 'slot known' : 'slot unknown';
+    const el = h('div', { class: cls, 'data-place': s.place, title: c ? `${s.place} · ${fmtNumber(c.number)}${st ? ` · ${t(st.key)}` : ''}` : `${s.place} · ${t('vacant')}` },
+      h('span', { class: 'place' }, s.place));
+    const col = safeColor(c?.operatorColor);
+    if (col) setVar(el, '--op', col);
+    return el;
+  };
+  return h('div', { class: `slotmap kind-${l.kind}`, 'data-model': l.model },
+    h('div', { class: 'legend' },
+      h('span', { class: 'slot known' }), t('legendKnown'), h('span', { class: 'slot unknown' }), t('legendUnknown'),
+      h('span', { class: 'slot online st-active' }), t('online'), h('span', { class: 'slot blocked' }), t('blocked'), h('span', { class: 'slot vacant' }), t('vacant')),
+    l.lines.map((line) => h('div', { class: 'slot-line' }, h('span', { class: 'line-label' }, line.label), h('div', { class: 'slots' }, line.slots.map(cell)))));
+}
