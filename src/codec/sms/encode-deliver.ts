@@ -62,6 +62,8 @@ function senderAddress(sender: string, senderType: DeliverOptions['senderType'])
 export function encodeDeliver(o: DeliverOptions): Result<DeliverPdu> {
   const smsc = encodeSmsc(o.smsc, 'international');
   if (!smsc.ok) return smsc;
+  const ms = typeof o.timestamp === 'number' ? o.timestamp : o.timestamp.getTime();
+  if (!Number.isFinite(ms)) return fail('BAD_TIMESTAMP', 'the time stamp is not a valid date', 'timestamp');
   const oa = senderAddress(o.sender, o.senderType);
   if (!oa.ok) return oa;
   const refBits = o.concat?.refBits ?? 8;

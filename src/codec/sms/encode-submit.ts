@@ -4,7 +4,7 @@
  * concatenated parts.
  */
 import { bytesToHex } from '../hex.ts';
-import { ok, type Result } from '../result.ts';
+import { fail, ok, type Result } from '../result.ts';
 import { encodeSmsc, encodeTpAddress, numberType, type AddressType } from './address.ts';
 import { dcsByte } from './dcs.ts';
 import { relativeValidityOctet } from './pdu.ts';
@@ -66,6 +66,8 @@ export function encodeSubmit(o: SubmitOptions): Result<readonly OutgoingPdu[]> {
       vpf = 2;
       vp = new Uint8Array([relativeValidityOctet(o.validity.seconds)]);
     } else {
+      const at = typeof o.validity.at === 'number' ? o.validity.at : o.validity.at.getTime();
+      if (!Number.isFinite(at)) return fail('BAD_TIMESTAMP', 'the validity date is not a valid date', 'validity');
       vpf = 3;
       vp = encodeScts(o.validity.at, o.validity.tzQuarterHours);
     }

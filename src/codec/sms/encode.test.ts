@@ -186,3 +186,10 @@ test('deliver parts / short text is one PDU without UDH', () => {
   const d = decodePdu(r.value[0]!.hex);
   assert.ok(d.ok && d.value.kind === 'deliver' && d.value.udh === null);
 });
+
+test('deliver / an invalid date → BAD_TIMESTAMP, not a zero time stamp', () => {
+  const r = encodeDeliver({ sender: '+1', text: 'x', timestamp: new Date('nope') });
+  assert.equal(!r.ok && r.error.code, 'BAD_TIMESTAMP');
+  const s = encodeSubmit({ to: '+1', text: 'x', validity: { kind: 'absolute', at: Number.NaN, tzQuarterHours: 0 } });
+  assert.equal(!s.ok && s.error.code, 'BAD_TIMESTAMP');
+});
