@@ -6,7 +6,7 @@
  * allocate in parallel and one aggregator never exceeds its model's capacity.
  */
 import { sql } from 'kysely';
-import { planOnline } from '../../models/index.ts';
+import { capacity, planOnline } from '../../models/index.ts';
 import type { Place } from '../../models/index.ts';
 import { lockAggregator, writeTransaction } from '../../store/write-transaction.ts';
 import type { Tx } from '../../store/write-transaction.ts';
@@ -96,14 +96,14 @@ async function markOpened(tx: Tx, ctx: PoolCtx, poolId: number, chosen: Readonly
  */
 async function planOn(
   tx: Tx, ctx: PoolCtx, view: FleetView, poolId: number, aggregatorId: number, req: OpenRequest, want: number | 'max',
-  restrictTo?: ReadonlySet<number>,
+  restrictTo?: ReadonlySet<number>, knownOnline?: Place[],
 ): Promise<{ chosen: Array<Candidate & { channel: number | null }>; hadCandidates: boolean }> {
   const info = view.aggregators.get(aggregatorId);
   if (!info || !info.model) return { chosen: [], hadCandidates: false };
   let cands = await candidatesOn(tx, ctx, view, poolId, aggregatorId, req);
   if (restrictTo) cands = cands.filter((c) => restrictTo.has(c.cardId));
   if (cands.length === 0) return { chosen: [], hadCandidates: false };
-  const online = await onlinePlaces(tx, info);
+  const online = knownOnline ?? await onlinePlaces(tx, info);
   const withPlace = cands.flatMap((c) => { const p = placeOf(info, c.place); return p ? [{ c, p }] : []; });
   const plan = planOnline(info.model, info.settings, { online, candidates: withPlace.map((x) => x.p), want });
   const chosen: Array<Candidate & { channel: number | null }> = [];
@@ -114,52 +114,129 @@ async function planOn(
   return { chosen, hadCandidates: true };
 }
 
+/** Places online on every aggregator (any pool): one query. */
+async function onlineMap(tx: Tx, view: FleetView): Promise<Map<number, Place[]>> {
+  const rows = await tx.selectFrom('card_online as co').innerJoin('cards as c', 'c.id', 'co.card_id')
+    .select(['co.aggregator_id as aggregatorId', 'c.place']).where('co.desired', '=', 'online').execute();
+  const out = new Map<number, Place[]>();
+  for (const r of rows) {
+    const info = view.aggregators.get(r.aggregatorId);
+    const p = info ? placeOf(info, r.place) : null;
+    if (!p) continue;
+    const list = out.get(r.aggregatorId) ?? [];
+    list.push(p);
+    out.set(r.aggregatorId, list);
+  }
+  return out;
+}
+
+/**
+ * Walks the pool's aggregators in id order, skipping runs of aggregators whose model capacity is
+ * taken (one index probe per run, not per aggregator): yields each aggregator that holds an
+ * eligible card and could take one more card online.
+ */
+async function* walkAggregators(tx: Tx, view: FleetView, poolId: number, req: OpenRequest, online: Map<number, Place[]>): AsyncGenerator<number> {
+  const ids = [...view.aggregators.keys()].sort((a, b) => a - b);
+  const full = new Map<number, boolean>();
+  const isFull = (id: number): boolean => {
+    let f = full.get(id);
+    if (f === undefined) {
+      const info = view.aggregators.get(id);
+      const places = online.get(id) ?? [];
+      f = !info?.model || (places.length > 0 && capacity(info.model, info.settings, places) === 0);
+      full.set(id, f);
+    }
+    return f;
+  };
+  let i = 0;
+  for (;;) {
+    while (i < ids.length && isFull(ids[i]!)) i++;
+    if (i >= ids.length) return;
+    const next = await nextAggregator(tx, view, poolId, ids[i]! - 1, req);
+    if (next === undefined) return;
+    while (i < ids.length && ids[i]! <= next) i++;
+    if (!isFull(next)) yield next;
+  }
+}
+
+/** openNumber with a number: that card, if eligible and it can go online now. */
+async function openGiven(ctx: PoolCtx, view: FleetView, poolId: number, req: OpenRequest, wanted: string): Promise<OpenOneResult> {
+  const { dialect } = ctx.store;
+  return writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
+    const card = (await resolvePoolNumbers(tx, dialect, poolId, [wanted])).get(wanted);
+    if (!card || !matchesFilters(card, req.filters, view.countryCodes)) return { ok: false, code: 'NO_NUMBERS' };
+    if (card.used && !req.repeat) return { ok: false, code: 'NO_NUMBERS' };
+    await lockAggregator(tx, dialect, card.aggregatorId);
+    const again = (await resolvePoolNumbers(tx, dialect, poolId, [wanted])).get(wanted);
+    if (!again) return { ok: false, code: 'NO_NUMBERS' };
+    if (again.desired === 'online') {
+      if (req.repeat && again.openedByPool === poolId) {
+        await tx.updateTable('pool_cards').set({ used: 1, used_at: ctx.clock.now() }).where('pool_id', '=', poolId).where('card_id', '=', again.cardId).execute();
+        return { ok: true, number: again.number };
+      }
+      return { ok: false, code: 'BUSY' };
+    }
+    const { chosen } = await planOn(tx, ctx, view, poolId, again.aggregatorId, { ...req, repeat: true }, 1, new Set([again.cardId]));
+    if (chosen.length === 0) return { ok: false, code: 'BUSY' };
+    await markOpened(tx, ctx, poolId, chosen);
+    return { ok: true, number: again.number };
+  });
+}
+
+/**
+ * One attempt on one aggregator, in its own transaction holding only that aggregator's lock
+ * (PostgreSQL): `skipLocked` gives up at once when another allocation holds it.
+ */
+async function tryAggregator(ctx: PoolCtx, view: FleetView, poolId: number, aggId: number, req: OpenRequest, skipLocked: boolean): Promise<string | null | 'locked'> {
+  return writeTransaction(ctx.store, async (tx) => {
+    if (!(await lockAggregator(tx, ctx.store.dialect, aggId, skipLocked))) return 'locked' as const;
+    const first = (await planOn(tx, ctx, view, poolId, aggId, req, 1)).chosen[0];
+    if (!first) return null;
+    await markOpened(tx, ctx, poolId, [first]);
+    return first.number;
+  });
+}
+
 /** openNumber (api.md §3). */
 export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest): Promise<OpenOneResult> {
   const view = await ctx.fleet.get();
-  const { dialect } = ctx.store;
-  const result = await writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
-    const wanted = req.numbers[0];
-    if (wanted !== undefined) {
-      const card = (await resolvePoolNumbers(tx, dialect, poolId, [wanted])).get(wanted);
-      if (!card || !matchesFilters(card, req.filters, view.countryCodes)) return { ok: false, code: 'NO_NUMBERS' };
-      if (card.used && !req.repeat) return { ok: false, code: 'NO_NUMBERS' };
-      await lockAggregator(tx, dialect, card.aggregatorId);
-      const again = (await resolvePoolNumbers(tx, dialect, poolId, [wanted])).get(wanted);
-      if (!again) return { ok: false, code: 'NO_NUMBERS' };
-      if (again.desired === 'online') {
-        if (req.repeat && again.openedByPool === poolId) {
-          await tx.updateTable('pool_cards').set({ used: 1, used_at: ctx.clock.now() }).where('pool_id', '=', poolId).where('card_id', '=', again.cardId).execute();
-          return { ok: true, number: again.number };
-        }
-        return { ok: false, code: 'BUSY' };
+  const wanted = req.numbers[0];
+  let result: OpenOneResult;
+  if (wanted !== undefined) {
+    result = await openGiven(ctx, view, poolId, req, wanted);
+  } else if (ctx.store.dialect === 'sqlite') {
+    // SQLite: one serialised write transaction walks the aggregators in order.
+    result = await writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
+      const online = await onlineMap(tx, view);
+      for await (const aggId of walkAggregators(tx, view, poolId, req, online)) {
+        const first = (await planOn(tx, ctx, view, poolId, aggId, req, 1, undefined, online.get(aggId) ?? [])).chosen[0];
+        if (first) { await markOpened(tx, ctx, poolId, [first]); return { ok: true, number: first.number }; }
       }
-      const { chosen } = await planOn(tx, ctx, view, poolId, again.aggregatorId, { ...req, repeat: true }, 1, new Set([again.cardId]));
-      if (chosen.length === 0) return { ok: false, code: 'BUSY' };
-      await markOpened(tx, ctx, poolId, chosen);
-      return { ok: true, number: again.number };
-    }
-
+      return { ok: false, code: (await anyMatching(tx, view, poolId, req)) ? 'BUSY' : 'NO_NUMBERS' };
+    });
+  } else {
+    // PostgreSQL: plan without locks, then claim one aggregator at a time (SKIP LOCKED first,
+    // waiting only for aggregators that were held), so parallel clients spread over aggregators
+    // and no transaction ever holds two aggregator locks.
+    const db = ctx.store.db;
     const skipped: number[] = [];
-    let after = -1;
-    for (;;) {
-      const aggId = await nextAggregator(tx, view, poolId, after, req);
-      if (aggId === undefined) break;
-      after = aggId;
-      if (!(await lockAggregator(tx, dialect, aggId, true))) { skipped.push(aggId); continue; }
-      const { chosen } = await planOn(tx, ctx, view, poolId, aggId, req, 1);
-      const first = chosen[0];
-      if (first) { await markOpened(tx, ctx, poolId, [first]); return { ok: true, number: first.number }; }
+    let found: string | null = null;
+    const online = await onlineMap(db, view);
+    for await (const aggId of walkAggregators(db, view, poolId, req, online)) {
+      if ((await planOn(db, ctx, view, poolId, aggId, req, 1, undefined, online.get(aggId) ?? [])).chosen.length === 0) continue;
+      const r = await tryAggregator(ctx, view, poolId, aggId, req, true);
+      if (r === 'locked') { skipped.push(aggId); continue; }
+      found = r;
+      if (found !== null) break;
     }
-    // Aggregators another transaction held: wait for them now, in id order.
     for (const aggId of skipped) {
-      await lockAggregator(tx, dialect, aggId);
-      const { chosen } = await planOn(tx, ctx, view, poolId, aggId, req, 1);
-      const first = chosen[0];
-      if (first) { await markOpened(tx, ctx, poolId, [first]); return { ok: true, number: first.number }; }
+      if (found !== null) break;
+      const r = await tryAggregator(ctx, view, poolId, aggId, req, false);
+      if (r !== 'locked') found = r;
     }
-    return { ok: false, code: (await anyMatching(tx, view, poolId, req)) ? 'BUSY' : 'NO_NUMBERS' };
-  });
+    result = found !== null ? { ok: true, number: found }
+      : { ok: false, code: (await anyMatching(db, view, poolId, req)) ? 'BUSY' : 'NO_NUMBERS' };
+  }
   if (result.ok) ctx.changed();
   return result;
 }
