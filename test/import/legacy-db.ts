@@ -8,7 +8,8 @@
  *   column written through a latin1 connection;
  * - `may-2021`: the earlier schema with `modems.row/numbers/pool_id` and `card2pool.done`, missing
  *   columns (`cards.iccid`, `cards.last_balance`, `sms_incoming.modified`, `devices.serial`) and
- *   tables (`folders`, `cards2folder`, `operators_uniq`),
+ *   tables (`folders`, `cards2folder`, `operators_uniq`), no UNIQUE index on `cards.number` (so
+ *   a number appears on two cards),
  *   `devices.ver`, and a cp1251 SMS column.
  *
  * Filled with legacy-shaped data including the quirks: blocked cards whose number is the slot,
@@ -63,7 +64,7 @@ const COMMON_DDL = (shape: 'may-2021' | 'sept-2021') => [
     time_balance INT NOT NULL DEFAULT 0, time_last_balance INT NOT NULL DEFAULT 0, time INT NOT NULL DEFAULT 0, time_number INT NOT NULL DEFAULT 0,
     time_sms INT NOT NULL DEFAULT 0, status VARCHAR(16) NOT NULL DEFAULT 'free', email VARCHAR(64) NOT NULL DEFAULT '', roaming INT NOT NULL DEFAULT 0,
     folder INT NOT NULL DEFAULT 0, num INT NOT NULL DEFAULT 0, user_id INT NOT NULL DEFAULT 0, data TEXT,
-    UNIQUE KEY operator (number)
+    ${shape === 'sept-2021' ? 'UNIQUE KEY operator (number)' : 'KEY operator (number)'}
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8`,
   `CREATE TABLE operators (
     id INT AUTO_INCREMENT PRIMARY KEY, title VARCHAR(64) NOT NULL DEFAULT '', name TEXT, color VARCHAR(7) NOT NULL DEFAULT '',
@@ -159,13 +160,14 @@ async function fillMay(c: mysql.Connection): Promise<void> {
     (1, 'Box', 'SR-Box-8', ?, '', ?, '6.41'), (2, 'Organizer', 'SR-Organizer-Smart', ?, '', ?, '')`,
   [MAY.box8Token, php({ time_limit: 300, carrier_limit: 120 }), MAY.smartToken, php({ lines: 2, modems: 1, review: 60, title: 'Органайзер' }, cp1251)]);
   await q(`INSERT INTO cards (id, device, place, number, operator, balance, time) VALUES
-    (1, 1, 'a', '380501112233', 'UA-KYIVSTAR', 1.00, ?), (2, 2, 'B8', '380502223344', '', 0, ?), (3, 2, 'C1', '380503334455', '', 0, ?)`, [T, T, T]);
+    (1, 1, 'a', '380501112233', 'UA-KYIVSTAR', 1.00, ?), (2, 2, 'B8', '380502223344', '', 0, ?), (3, 2, 'C1', '380503334455', '', 0, ?),
+    (4, 2, 'A1', '380501112233', '', 0, ?)`, [T, T, T, T]);
   await q(`INSERT INTO pools (id, title, \`key\`, time) VALUES (1, 'Ukraine', ?, ?)`, [MAY.uaKey, T]);
   await q(`INSERT INTO card2pool (pool, card, done) VALUES (1, '380501112233', 1), (1, '380502223344', 0)`);
   await q(`INSERT INTO modems (time, device, modems, row, numbers, pool_id) VALUES (?, 1, ?, 0, '380501112233', 1)`, [T, php({ 1: [0, 1] })]);
   await q(`INSERT INTO sms_incoming (id, time, time_receive, card_id, number, sender, txt, header, done, readed) VALUES
     (1, ?, FROM_UNIXTIME(?), 1, '380501112233', 'Kyivstar', 'Привет', '', 1, 0)`, [T, T + 2]);
-  await q(`INSERT INTO call_incoming (id, time, number, incoming, device) VALUES (1, ?, '380502223344', 'Unknown', 2)`, [T + 50]);
+  await q(`INSERT INTO call_incoming (id, time, number, incoming, device) VALUES (1, ?, '380502223344', 'Unknown', 2), (2, ?, '380501112233', '+380671234567', 2)`, [T + 50, T + 51]);
 }
 
 /** Creates and fills a uniquely named legacy database; `drop()` removes it. */

@@ -240,10 +240,11 @@ for (const dialect of testDialects()) {
       assert.deepEqual(first.schema.missingTables, ['operators_uniq', 'folders', 'cards2folder']);
       assert.deepEqual(counts(first), {
         operators: [0, 0, 0, 0, 0], networkNames: [0, 0, 0, 0, 0], disks: [0, 0, 0, 0, 0], diskCards: [0, 0, 0, 0, 0],
-        aggregators: [2, 2, 0, 0, 0], cards: [3, 2, 0, 0, 1], pools: [1, 1, 0, 0, 0], poolCards: [2, 2, 0, 0, 0],
-        sms: [1, 1, 0, 0, 0], calls: [1, 1, 0, 0, 0],
+        aggregators: [2, 2, 0, 0, 0], cards: [4, 3, 0, 0, 1], pools: [1, 1, 0, 0, 0], poolCards: [2, 2, 0, 0, 0],
+        sms: [1, 1, 0, 0, 0], calls: [2, 2, 0, 0, 0],
       });
       assert.deepEqual(skips(first), ['cards#3 BAD_PLACE']);
+      assert.deepEqual(first.warnings.map((w) => `${w.entity}#${w.legacyId}: ${w.detail}`), ['cards#4: number 380501112233 already belongs to card 1; imported without a number']);
     });
 
     it('firmware from devices.ver, Organizer-Smart type from lines/modems (CP1251 blob), handed-out marks → used', async () => {
@@ -252,13 +253,16 @@ for (const dialect of testDialects()) {
       const org = await aggregatorByToken(store, MAY.smartToken);
       assert.deepEqual(JSON.parse(org.settings), { smartType: 52, review: 60 });
       assert.deepEqual([...(await cardsOf(store, box.id)).keys()], ['A']);
-      assert.deepEqual([...(await cardsOf(store, org.id)).keys()], ['B8']);
+      const orgCards = await cardsOf(store, org.id);
+      assert.deepEqual([...orgCards.keys()], ['A1', 'B8']);
+      assert.equal(orgCards.get('A1')!.number, null);
       const used = await store.db.selectFrom('pool_cards as pc').innerJoin('cards as c', 'c.id', 'pc.card_id').select(['c.number', 'pc.used', 'pc.used_at']).orderBy('c.number').execute();
       assert.deepEqual(used.map((u) => [u.number, u.used, u.used_at]), [['380501112233', 1, NOW], ['380502223344', 0, null]]);
       const sms = await store.db.selectFrom('sms').select(['text', 'received_at']).execute();
       assert.deepEqual(sms, [{ text: 'Привет', received_at: (T + 2) * 1000 }]);
-      const calls = await store.db.selectFrom('calls').select(['caller', 'number']).execute();
-      assert.deepEqual(calls, [{ caller: 'Unknown', number: '380502223344' }]);
+      // A duplicated number: the pool link goes to the card holding it, the call to the card on its device.
+      const calls = await store.db.selectFrom('calls as k').innerJoin('cards as c', 'c.id', 'k.card_id').select(['c.place', 'k.caller', 'k.number']).orderBy('k.at').execute();
+      assert.deepEqual(calls, [{ place: 'B8', caller: 'Unknown', number: '380502223344' }, { place: 'A1', caller: '380671234567', number: '380501112233' }]);
     });
 
     it('second run changes nothing; the pool answers with its USED count', async () => {

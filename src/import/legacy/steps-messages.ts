@@ -8,9 +8,9 @@
  */
 import { legacyMillis, phoneDigits } from './convert.ts';
 import { reader, skip } from './context.ts';
-import type { Row, StepContext } from './context.ts';
+import type { ImportedCard, Row, StepContext } from './context.ts';
 import type { RowReader } from './legacy-source.ts';
-import { legacyCardsForNumber } from './steps-pools.ts';
+import { cardByNumber } from './steps-pools.ts';
 
 /** Reference, total and 1-based part number of a legacy `header` (`050003CD0402`, with or without blanks). */
 export function parseLegacyUdh(header: string): { ref: number; total: number; seq: number } | undefined {
@@ -29,16 +29,13 @@ interface Message {
 }
 
 /** The simnav card of a legacy SMS/call row: by legacy card id, else by the receiving number. */
-function cardOf(ctx: StepContext, legacyCardId: number | undefined, number: string): { id: number; number: string | null } | 'none' | 'ambiguous' {
+function cardOf(ctx: StepContext, legacyCardId: number | undefined, number: string, legacyDevice?: number): ImportedCard | 'none' | 'ambiguous' {
   if (legacyCardId !== undefined && legacyCardId > 0) {
     const c = ctx.cards.get(legacyCardId);
     if (c) return c;
   }
   if (number === '') return 'none';
-  const ids = legacyCardsForNumber(ctx, number).filter((id) => ctx.cards.has(id));
-  if (ids.length === 0) return 'none';
-  if (ids.length > 1) return 'ambiguous';
-  return ctx.cards.get(ids[0]!)!;
+  return cardByNumber(ctx, number, legacyDevice === undefined ? undefined : ctx.aggregators.get(legacyDevice)?.id);
 }
 
 async function saveMessage(ctx: StepContext, m: Message): Promise<void> {
@@ -109,7 +106,7 @@ export async function importCalls(ctx: StepContext): Promise<void> {
     c.read++;
     const id = src.r.int(row, 'id');
     const number = (src.r.text(row, 'number') ?? '').trim();
-    const card = cardOf(ctx, undefined, number);
+    const card = cardOf(ctx, undefined, number, src.r.int(row, 'device'));
     if (card === 'none') { skip(ctx, 'calls', id, 'NO_CARD', `no imported SIM has number '${number.slice(0, 20)}'`); continue; }
     if (card === 'ambiguous') { skip(ctx, 'calls', id, 'AMBIGUOUS_CARD', `number '${number.slice(0, 20)}' names several SIMs`); continue; }
     const at = legacyMillis(src.r.int(row, 'time'));

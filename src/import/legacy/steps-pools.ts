@@ -7,7 +7,7 @@
 import { hashSecret } from '../../domain/auth/secrets.ts';
 import { legacyMillis, phoneDigits } from './convert.ts';
 import { reader, skip } from './context.ts';
-import type { StepContext } from './context.ts';
+import type { ImportedCard, StepContext } from './context.ts';
 
 /** Printable ASCII, as the pool API accepts a key (legacy keys are 32 hex digits). */
 const KEY = /^[\x21-\x7e]{8,128}$/;
@@ -53,6 +53,27 @@ export function legacyCardsForNumber(ctx: StepContext, text: string): number[] {
   return hits;
 }
 
+/**
+ * The one imported card a legacy number names (installs without the UNIQUE index on
+ * `cards.number` can have several): among several, those on `aggregatorId` (calls know their
+ * device), then the one simnav gave the number; 'ambiguous' when still not one.
+ */
+export function cardByNumber(ctx: StepContext, text: string, aggregatorId?: number): ImportedCard | 'none' | 'ambiguous' {
+  const ids = [...new Set(legacyCardsForNumber(ctx, text))].filter((id) => ctx.cards.has(id));
+  let cards = [...new Set(ids.map((id) => ctx.cards.get(id)!))];
+  if (cards.length > 1 && aggregatorId !== undefined) {
+    const onDevice = cards.filter((c) => c.aggregatorId === aggregatorId);
+    if (onDevice.length >= 1) cards = onDevice;
+  }
+  if (cards.length > 1) {
+    const digits = phoneDigits(text);
+    const holder = cards.filter((c) => digits !== null && c.number === digits);
+    if (holder.length === 1) cards = holder;
+  }
+  if (cards.length === 0) return 'none';
+  return cards.length === 1 ? cards[0]! : 'ambiguous';
+}
+
 export async function importPoolCards(ctx: StepContext): Promise<void> {
   const src = reader(ctx, 'card2pool');
   if (!src) return;
@@ -64,10 +85,9 @@ export async function importPoolCards(ctx: StepContext): Promise<void> {
     const poolId = legacyPool === undefined ? undefined : ctx.pools.get(legacyPool);
     if (poolId === undefined) { skip(ctx, 'poolCards', id, 'NO_POOL', `pool ${legacyPool ?? '?'} was not imported`); continue; }
     const cardText = (src.r.text(row, 'card') ?? '').trim();
-    const legacyIds = legacyCardsForNumber(ctx, cardText).filter((lid) => ctx.cards.has(lid));
-    if (legacyIds.length === 0) { skip(ctx, 'poolCards', id, 'NO_CARD', `no imported card has number '${cardText.slice(0, 40)}'`); continue; }
-    if (legacyIds.length > 1) { skip(ctx, 'poolCards', id, 'AMBIGUOUS_CARD', `'${cardText.slice(0, 40)}' names ${legacyIds.length} cards`); continue; }
-    const card = ctx.cards.get(legacyIds[0]!)!;
+    const card = cardByNumber(ctx, cardText);
+    if (card === 'none') { skip(ctx, 'poolCards', id, 'NO_CARD', `no imported card has number '${cardText.slice(0, 40)}'`); continue; }
+    if (card === 'ambiguous') { skip(ctx, 'poolCards', id, 'AMBIGUOUS_CARD', `'${cardText.slice(0, 40)}' names several cards`); continue; }
     if (await ctx.tx.selectFrom('pool_cards').select('card_id').where('pool_id', '=', poolId).where('card_id', '=', card.id).executeTakeFirst()) { c.present++; continue; }
     const used = (src.r.int(row, 'done') ?? 0) !== 0;
     await ctx.tx.insertInto('pool_cards').values({
