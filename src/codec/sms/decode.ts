@@ -3,14 +3,13 @@
  * TPDU — SMS-DELIVER, SMS-SUBMIT or SMS-STATUS-REPORT (3GPP TS 23.040 §9.2.2). Every read is
  * bounds-checked and names the field it could not read; nothing throws.
  */
-import { hexToBytes } from '../hex.ts';
+import { bytesToHex, hexToBytes } from '../hex.ts';
 import { fail, ok, type Result } from '../result.ts';
 import { readSmsc, readTpAddress, type Address } from './address.ts';
 import { parseDcs } from './dcs.ts';
 import { relativeValiditySeconds, type SmsDeliver, type SmsPdu, type SmsStatusReport, type SmsSubmit, type Validity } from './pdu.ts';
 import { decodeScts } from './scts.ts';
 import { decodeUserData } from './user-data.ts';
-import { bytesToHex } from '../hex.ts';
 
 export interface DecodeOptions {
   /** `false` when the hex is a bare TPDU (the modem was told the SMSC length is 0). Default `true`. */
