@@ -114,7 +114,7 @@ for (const dialect of testDialects()) {
         const ref = new Reference();
         for (const c of cmds) {
           let got: string | unknown; let want: string | unknown;
-          const mode = 'repeat' in c && c.repeat ? { mode: 'repeat' } : {};
+          const mode: Record<string, string> = 'repeat' in c && c.repeat ? { mode: 'repeat' } : {};
           if (c.kind === 'openOne') { want = ref.openOne(c.repeat); got = (await call(p, { pool_key: key, action: 'openNumber', ...mode })).body; }
           else if (c.kind === 'openGiven') { want = ref.openGiven(c.n, c.repeat); got = (await call(p, { pool_key: key, action: 'openNumber', number: c.n, ...mode })).body; }
           else if (c.kind === 'openMax') {
