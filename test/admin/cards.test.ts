@@ -6,7 +6,7 @@ describe('admin api: cards', () => {
   let p: Panel;
   let bank: number;
   let train: number;
-  const ids: Record<string, number> = {};
+  const ids = { a1: 0, b12: 0, a2: 0, t: 0 };
 
   before(async () => {
     p = await startPanel();

@@ -69,6 +69,7 @@ export async function startPanel(): Promise<Panel> {
     let payload: Buffer | undefined;
     if (o.json !== undefined) { headers['content-type'] = 'application/json'; payload = Buffer.from(JSON.stringify(o.json)); }
     if (o.raw !== undefined) { headers['content-type'] = o.contentType ?? 'text/csv'; payload = Buffer.from(o.raw); }
+    if (payload) headers['content-length'] = String(payload.length);
     const url = new URL(path.startsWith('http') ? path : api + path);
     const res = await new Promise<{ status: number; headers: Headers; bytes: Uint8Array }>((resolve, reject) => {
       const req = httpRequest({
