@@ -1,29 +1,35 @@
 /**
- * `simnav sim --register`: creates the fleet's aggregators and cards in a panel through its admin
- * API (`/api/v1`, bearer token), and returns the token map the devices then poll with. Only HTTP —
- * the simulator stays a client of the panel like real hardware and its installer.
+ * `simnav sim --register` and `serve --demo`: creates the fleet's aggregators and cards in a panel
+ * through its admin API (`/api/v1`, bearer token) and returns the link tokens the devices then poll
+ * with. Idempotent over an existing database: an aggregator already there under the device's id as
+ * title gets a fresh link token (tokens are stored hashed), existing cards are kept, and an existing
+ * pool gets a new key. Only HTTP — the simulator stays a client of the panel like real hardware.
  */
+import { OPERATORS } from './operators.ts';
 import type { Simulator, TokenMap } from './simulator.ts';
 
 export interface RegisterOptions {
   readonly panelUrl: string;
   readonly adminToken: string;
-  /** Also create a pool with every card and answer its key (for `serve --demo`). */
+  /** Also put every card into a pool of this title and answer its key (for `serve --demo`). */
   readonly poolName?: string;
   readonly fetchImpl?: typeof fetch;
 }
 
 export interface RegisterOutcome {
   readonly tokens: Record<string, { token: string; linkUrl: string; aggregatorId: string }>;
+  /** Cards created now. */
   readonly cards: number;
   readonly poolKey: string | null;
-  /** What could not be done (e.g. an admin route that this panel does not have). */
+  /** What could not be done (a card refused, no pool). */
   readonly warnings: string[];
 }
 
 export type RegisterResult = { ok: true; value: RegisterOutcome } | { ok: false; error: { code: string; message: string } };
 
-async function call(o: RegisterOptions, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+interface Reply { status: number; json: unknown }
+
+async function call(o: RegisterOptions, method: string, path: string, body?: unknown): Promise<Reply> {
   const f = o.fetchImpl ?? fetch;
   const res = await f(new URL(`api/v1${path}`, o.panelUrl.endsWith('/') ? o.panelUrl : o.panelUrl + '/'), {
     method,
@@ -42,56 +48,70 @@ function field(o: unknown, ...path: string[]): unknown {
   return v;
 }
 
+function items(r: Reply): Array<Record<string, unknown>> {
+  const list = field(r.json, 'items');
+  return Array.isArray(list) ? list.filter((x): x is Record<string, unknown> => x !== null && typeof x === 'object') : [];
+}
+
+const brief = (r: Reply): string => `HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 160)}`;
+
 /** Registers every device of the simulator (before it starts) and its cards. */
 export async function registerFleet(sim: Simulator, o: RegisterOptions): Promise<RegisterResult> {
   const tokens: RegisterOutcome['tokens'] = {};
   const warnings: string[] = [];
-  const cardIds: string[] = [];
+  const cardIds: number[] = [];
   let cards = 0;
-  let cardsRoute = true;
   try {
+    const listed = await call(o, 'GET', '/aggregators');
+    if (listed.status === 401 || listed.status === 403) return { ok: false, error: { code: 'REGISTER_FORBIDDEN', message: `the admin token was refused (${listed.status})` } };
+    const existing = new Map(items(listed).map((a) => [String(a['title']), a]));
     for (const d of sim.devices.values()) {
-      const r = await call(o, 'POST', '/aggregators', { model: d.hw.model.id, title: d.id });
-      if (r.status !== 201 && r.status !== 200) {
-        return { ok: false, error: { code: 'REGISTER_FAILED', message: `POST /api/v1/aggregators for ${d.id}: HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 200)}` } };
-      }
-      const id = String(field(r.json, 'aggregator', 'id') ?? field(r.json, 'id') ?? '');
+      const old = existing.get(d.id);
+      // The panel answers the model by its display name (`SR-Board`) or id (`sr-board`).
+      const sameModel = old !== undefined && [d.hw.model.id, d.hw.model.name.toLowerCase()].includes(String(old['model']).toLowerCase());
+      const r = old && sameModel
+        ? await call(o, 'POST', `/aggregators/${encodeURIComponent(String(old['id']))}/link-token`)
+        : await call(o, 'POST', '/aggregators', { model: d.hw.model.id, title: d.id });
+      if (r.status !== 201 && r.status !== 200) return { ok: false, error: { code: 'REGISTER_FAILED', message: `aggregator ${d.id}: ${brief(r)}` } };
+      const id = field(r.json, 'aggregator', 'id') ?? old?.['id'];
       const token = field(r.json, 'token');
       const linkUrl = field(r.json, 'linkUrl');
-      if (typeof token !== 'string' || typeof linkUrl !== 'string') return { ok: false, error: { code: 'REGISTER_FAILED', message: `no token/linkUrl for ${d.id}` } };
-      tokens[d.id] = { token, linkUrl, aggregatorId: id };
-      if (!cardsRoute) continue;
+      if (typeof token !== 'string' || typeof linkUrl !== 'string' || id === undefined) {
+        return { ok: false, error: { code: 'REGISTER_FAILED', message: `aggregator ${d.id}: no id, token or linkUrl in ${brief(r)}` } };
+      }
+      tokens[d.id] = { token, linkUrl, aggregatorId: String(id) };
+      const known = old ? new Map(items(await call(o, 'GET', `/cards?aggregatorId=${encodeURIComponent(String(id))}&limit=1000`)).map((c) => [String(c['place']), c])) : new Map<string, Record<string, unknown>>();
       for (const [place, card] of d.hw.slots) {
-        const c = await call(o, 'POST', `/aggregators/${encodeURIComponent(id)}/cards`, { place, number: card.msisdn, iccid: card.iccid });
-        if (c.status === 404 && cards === 0) {
-          cardsRoute = false;
-          warnings.push('the panel has no POST /api/v1/aggregators/:id/cards; cards will be discovered by scanning');
-          break;
-        }
-        if (c.status >= 300) { warnings.push(`card ${d.id}/${place}: HTTP ${c.status}`); continue; }
+        const had = known.get(place);
+        if (had && typeof had['id'] === 'number') { cardIds.push(had['id']); continue; }
+        const c = await call(o, 'POST', '/cards', { aggregatorId: Number(id), place, number: card.msisdn, iccid: card.iccid, operator: OPERATORS[card.operator].cspn });
+        if (c.status >= 300) { warnings.push(`card ${d.id}/${place}: ${brief(c)}`); continue; }
         cards++;
-        const cid = field(c.json, 'card', 'id') ?? field(c.json, 'id');
-        if (cid !== undefined) cardIds.push(String(cid));
+        const cid = field(c.json, 'id');
+        if (typeof cid === 'number') cardIds.push(cid);
       }
     }
-    let poolKey: string | null = null;
-    if (o.poolName !== undefined) {
-      const p = await call(o, 'POST', '/pools', { name: o.poolName });
-      const key = field(p.json, 'key') ?? field(p.json, 'poolKey') ?? field(p.json, 'pool', 'key');
-      const pid = field(p.json, 'pool', 'id') ?? field(p.json, 'id');
-      if (p.status >= 300 || typeof key !== 'string') warnings.push(`could not create pool ${o.poolName}: HTTP ${p.status}`);
-      else {
-        poolKey = key;
-        if (cardIds.length > 0 && pid !== undefined) {
-          const m = await call(o, 'POST', `/pools/${encodeURIComponent(String(pid))}/cards`, { cardIds });
-          if (m.status >= 300) warnings.push(`could not add cards to pool ${o.poolName}: HTTP ${m.status}`);
-        }
-      }
-    }
+    const poolKey = o.poolName === undefined ? null : await ensurePool(o, o.poolName, cardIds, warnings);
     return { ok: true, value: { tokens, cards, poolKey, warnings } };
   } catch (e) {
     return { ok: false, error: { code: 'PANEL_UNREACHABLE', message: (e as Error).message } };
   }
+}
+
+/** Creates the pool, or adds the cards to an existing one and rotates its key (keys are stored hashed). */
+async function ensurePool(o: RegisterOptions, title: string, cardIds: number[], warnings: string[]): Promise<string | null> {
+  const created = await call(o, 'POST', '/pools', { title, cardIds });
+  const key = field(created.json, 'key');
+  if (created.status < 300 && typeof key === 'string') return key;
+  const pool = items(await call(o, 'GET', '/pools')).find((p) => p['title'] === title);
+  if (!pool) { warnings.push(`could not create pool ${title}: ${brief(created)}`); return null; }
+  const pid = encodeURIComponent(String(pool['id']));
+  if (cardIds.length > 0) await call(o, 'POST', `/pools/${pid}/cards`, { cardIds });
+  const rotated = await call(o, 'POST', `/pools/${pid}/rotate-key`);
+  const newKey = field(rotated.json, 'key');
+  if (typeof newKey === 'string') return newKey;
+  warnings.push(`could not rotate the key of pool ${title}: ${brief(rotated)}`);
+  return null;
 }
 
 /** The token map for a simulator from a registration outcome. */

@@ -1,0 +1,84 @@
+/**
+ * Against the real panel (buildApp on SQLite, real HTTP): `--register` creates the aggregators and
+ * cards through the admin API, the simulated devices poll `link.php` with the tokens it returned and
+ * are heard by the panel; registering again reuses them with fresh tokens; `startDemo` prints a
+ * pool key that the pool API accepts and the control URL.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFleet } from '../../src/sim/fleet.ts';
+import { registerFleet, tokenMap } from '../../src/sim/register.ts';
+import { Simulator } from '../../src/sim/simulator.ts';
+import { startDemo } from '../../src/sim/demo.ts';
+import { startPanel } from '../admin/support.ts';
+
+const fleetOf = () => {
+  const f = parseFleet({ seed: 4, timings: { device: { pollMs: 200, jitterMs: 50 } }, devices: [
+    { id: 'reg-board', model: 'sr-board', sims: [{ place: 'A1', operator: 'mts' }, { place: 'B1', operator: 'tele2' }] },
+    { id: 'reg-smart', model: 'sr-organizer-smart', fill: { count: 2 } },
+  ] });
+  assert.ok(f.ok);
+  return f.value;
+};
+
+test('register / aggregators and cards through /api/v1; the devices are heard on link.php; a second run reuses them', async () => {
+  const p = await startPanel();
+  try {
+    const sim = new Simulator({ fleet: fleetOf(), panelUrl: p.origin });
+    const r = await registerFleet(sim, { panelUrl: p.origin, adminToken: p.admin });
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
+    assert.deepEqual(Object.keys(r.value.tokens).sort(), ['reg-board', 'reg-smart']);
+    assert.equal(r.value.cards, 4, JSON.stringify(r.value.warnings));
+    sim.setLinks(tokenMap(r.value));
+    sim.start();
+    let heard = 0;
+    for (let i = 0; i < 100 && heard < 2; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      heard = [...sim.devices.values()].filter((d) => d.stats.polls > 1 && d.stats.httpErrors === 0).length;
+    }
+    await sim.stop();
+    assert.equal(heard, 2, 'both devices poll the real link endpoint without errors');
+    const aggs = (await p.call('GET', '/aggregators', { token: p.admin })).body.items as Array<{ title: string; id: number }>;
+    assert.deepEqual(aggs.map((a) => a.title).sort(), ['reg-board', 'reg-smart']);
+    const cards = await p.call('GET', '/cards', { token: p.admin });
+    assert.equal(cards.status, 200);
+
+    const again = await registerFleet(new Simulator({ fleet: fleetOf(), panelUrl: p.origin }), { panelUrl: p.origin, adminToken: p.admin });
+    assert.ok(again.ok, JSON.stringify(!again.ok && again.error));
+    assert.equal(again.value.cards, 0, 'the cards are already there');
+    const aggs2 = (await p.call('GET', '/aggregators', { token: p.admin })).body.items as unknown[];
+    assert.equal(aggs2.length, 2, 'no duplicate aggregators');
+    assert.notEqual(again.value.tokens['reg-board']!.token, r.value.tokens['reg-board']!.token, 'a fresh link token');
+
+    const refused = await registerFleet(new Simulator({ fleet: fleetOf(), panelUrl: p.origin }), { panelUrl: p.origin, adminToken: 'nope' });
+    assert.ok(!refused.ok && refused.error.code === 'REGISTER_FORBIDDEN');
+  } finally {
+    await p.close();
+  }
+});
+
+test('startDemo / prints a working demo pool key and the control URL; a second start rotates the key', async () => {
+  const p = await startPanel();
+  try {
+    for (let round = 0; round < 2; round++) {
+      const lines: string[] = [];
+      const demo = await startDemo({ panelUrl: p.origin, adminToken: p.admin, print: (l) => lines.push(l) });
+      assert.ok(demo.ok, JSON.stringify(!demo.ok && demo.error));
+      try {
+        const key = /^demo pool key: (\S+)$/.exec(lines.find((l) => l.startsWith('demo pool key: ')) ?? '')?.[1];
+        assert.ok(key, lines.join('\n'));
+        const control = /^simulator control: (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(lines.find((l) => l.startsWith('simulator control: ')) ?? '')?.[1];
+        assert.ok(control, lines.join('\n'));
+        const status = await p.call('GET', `${p.origin}/api/handler.php?pool_key=${encodeURIComponent(key)}&action=getPoolStatus`);
+        assert.notEqual(status.text, 'BAD_KEY');
+        assert.match(status.text, /"total":\s*\d+/);
+        const devices = await (await fetch(control + 'devices')).json() as { devices: unknown[] };
+        assert.equal(devices.devices.length, 11);
+      } finally {
+        await demo.value.stop();
+      }
+    }
+  } finally {
+    await p.close();
+  }
+});
