@@ -1,0 +1,225 @@
+/**
+ * The console in Debian's Chromium (playwright-core) against the real server and the demo fleet on
+ * loopback (issue #6 "How it is proven"). Screenshots of every page go to test-artifacts/browser/.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ARTIFACTS, createWorld, PASSWORD, type World } from './support/world.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+async function signIn(page: Page, url: string, login: string): Promise<void> {
+  await page.goto(url);
+  await page.fill('#signin input[name=login]', login);
+  await page.fill('#signin input[name=password]', PASSWORD);
+  await page.click('#signin button[type=submit]');
+  await page.waitForSelector('nav.sidebar');
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+async function control(w: World, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const r = await fetch(`${w.controlUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return (await r.json()) as Record<string, unknown>;
+}
+
+describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROMIUM) && 'no /usr/bin/chromium' }, () => {
+  let w: World;
+  let browser: Browser;
+  let ctx: BrowserContext;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  before(async () => {
+    w = await createWorld();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'], acceptDownloads: true });
+    page = await ctx.newPage();
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on('pageerror', (e) => { dialogs.push(`pageerror: ${e.message}`); });
+  });
+  after(async () => {
+    await browser?.close();
+    await w?.stop();
+  });
+
+  test('sign in; the demo fleet shows online live', async () => {
+    await page.goto(w.url);
+    await shot(page, '00-sign-in');
+    await page.fill('#signin input[name=login]', 'admin');
+    await page.fill('#signin input[name=password]', 'wrong password');
+    await page.click('#signin button[type=submit]');
+    await page.waitForSelector('#signin .form-error:not(:empty)');
+    await signIn(page, w.url, 'admin');
+    await page.waitForSelector('#live-state.up');
+    await page.waitForFunction(() => document.querySelectorAll('.tile [data-state=online]').length >= 5, null, { timeout: 30_000 });
+    await shot(page, '01-aggregators');
+    const cookies = await ctx.cookies();
+    const session = cookies.find((c) => c.name === 'simnav_session');
+    assert.ok(session?.httpOnly, 'session cookie is HttpOnly');
+    assert.equal(session?.sameSite, 'Strict');
+  });
+
+  test('add an aggregator: the link URL and token are shown once, with copy', async () => {
+    await page.click('#add-aggregator');
+    await page.fill('#add-aggregator-form input[name=title]', 'Rack 7 <b>bank</b>');
+    await page.selectOption('#add-aggregator-form select[name=model]', 'SR-Box-Bank');
+    await page.click('#add-aggregator-form button[type=submit]');
+    const url = await page.textContent('#link-url');
+    assert.match(url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/link\.php\?token=\S+$/);
+    await shot(page, '02-aggregator-added');
+    await page.click('#link-info [data-copy]');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
+    await page.click('#link-info .btn.primary');
+    await page.waitForSelector('.tile[data-title="Rack 7 <b>bank</b>"]');
+    assert.equal(await page.locator('.tile h3 b').count(), 0, 'a title is text, not markup');
+  });
+
+  test('the slot map shows a bank aggregator as columns × rows', async () => {
+    const id = w.aggregators.get('demo-board')!;
+    await page.click(`.tile[data-aggregator="${id}"] [data-action=slots]`);
+    await page.waitForSelector('.slotmap .slot[data-place="A1"]');
+    assert.ok(await page.locator('.slotmap .slot-line').count() >= 8);
+    assert.ok(await page.locator('.slotmap .slot.known').count() >= 10);
+    await shot(page, '03-slot-map');
+    await page.keyboard.press('Escape');
+  });
+
+  test('create a pool from a filter and copy its key', async () => {
+    await page.goto(`${w.url}/#/cards`);
+    await page.waitForSelector('#cards-table tbody tr');
+    await shot(page, '04-cards');
+    await page.fill('#card-filters input[name=operator]', 'MTS');
+    await page.click('#card-filters button[type=submit]');
+    await page.waitForFunction(() => /of \d+/.test(document.getElementById('card-count')?.textContent ?? ''));
+    await page.click('[data-bulk=pool-from-filter]');
+    await page.fill('#new-pool-form input[name=title]', 'MTS only');
+    await page.click('#new-pool-form button[type=submit]');
+    const key = await page.textContent('#pool-key-value');
+    assert.ok(key && key.length >= 16);
+    await page.click('#pool-key [data-copy]');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), key);
+    await page.keyboard.press('Escape');
+    await page.goto(`${w.url}/#/pools`);
+    const row = page.locator('#pools-table tr[data-title="MTS only"]');
+    await row.waitFor();
+    const cards = Number(await row.locator('td').nth(1).textContent());
+    assert.ok(cards > 0, 'the pool holds the MTS cards');
+    assert.equal(Number(await row.locator('[data-count=free]').textContent()), cards);
+    // The key works on the pool API and is not displayed again.
+    const api = await fetch(`${w.url}/api/handler.php?action=getPoolStatus&pool_key=${encodeURIComponent(key!)}`);
+    assert.equal(api.status, 200);
+    assert.doesNotMatch(await page.content(), new RegExp(key!));
+    await shot(page, '05-pools');
+  });
+
+  test('put a SIM online; an SMS sent through the simulator appears live, codes copyable; hostile text stays text', async () => {
+    const box = w.sims.find((s) => s.device === 'demo-box-8')!;
+    await page.goto(`${w.url}/#/online`);
+    await page.waitForSelector('#online-aggregator option:nth-child(2)', { state: 'attached' });
+    await page.selectOption('#online-aggregator', String(w.aggregators.get('demo-box-8')));
+    await page.fill('#online-what', box.place);
+    await page.click('#online-on');
+    await page.waitForSelector(`#online-grid tr[data-place="${box.place}"]`);
+    await page.waitForSelector(`#online-grid tr[data-place="${box.place}"] .status.st-active`, { timeout: 60_000 });
+    const marker = await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42; return 42; });
+    const sent = await control(w, '/sms', { to: box.number, from: 'Bank', text: 'Your code 734501, do not share' });
+    assert.equal(sent.ok, true);
+    const item = page.locator('#sms-feed li', { hasText: 'Your code' });
+    await item.waitFor({ timeout: 60_000 });
+    assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), marker, 'no reload happened');
+    await item.locator('button.code', { hasText: '734501' }).click();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '734501');
+    await shot(page, '06-online');
+    const evil = '<img src=x onerror=alert(1)>';
+    await control(w, '/sms', { to: box.number, from: 'Evil', text: evil });
+    const bad = page.locator('#sms-feed li', { hasText: 'onerror' });
+    await bad.waitFor({ timeout: 60_000 });
+    assert.equal((await bad.locator('.text').textContent())?.trim(), evil);
+    assert.equal(await page.locator('#sms-feed img').count(), 0);
+    await page.goto(`${w.url}/#/sms`);
+    await page.waitForSelector('#sms-table tbody tr');
+    assert.equal(await page.locator('#sms-table img').count(), 0);
+    await shot(page, '07-sms');
+    assert.deepEqual(dialogs, [], 'no script ran from an SMS');
+  });
+
+  test('import a CSV and export it back', async () => {
+    await page.goto(`${w.url}/#/cards`);
+    await page.waitForSelector('#cards-table tbody tr');
+    const id = w.aggregators.get('demo-box-bank')!;
+    const csv = ['Model;Aggregator;ICCID;Number;Place;Balance;Operator;Time;Title;Comment',
+      `SR-Box-Bank;${id};8970199000000000017;79990001122;P:H8;12.5;MTS RUS;01.03.2026 10:00:00;Imported one;from csv`].join('\r\n');
+    const file = join(tmpdir(), `simnav-import-${process.pid}.csv`);
+    writeFileSync(file, csv);
+    await page.setInputFiles('#import-file', file);
+    await page.waitForSelector('#import-report');
+    assert.equal(await page.getAttribute('#import-report [data-inserted]', 'data-inserted'), '1');
+    await shot(page, '08-import');
+    await page.keyboard.press('Escape');
+    await page.fill('#card-filters input[name=number]', '79990001122');
+    await page.click('#card-filters button[type=submit]');
+    await page.waitForSelector('#cards-table tbody tr:only-child');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const out = readFileSync(await download.path());
+    const text = out.toString('utf8');
+    assert.match(text, /79990001122/);
+    assert.match(text, /Imported one/);
+  });
+
+  test('the other pages render; screenshots for review', async () => {
+    for (const [path, name] of [['calls', '09-calls'], ['tasks', '10-tasks'], ['terminal', '11-terminal'], ['settings', '12-settings']] as const) {
+      await page.goto(`${w.url}/#/${path}`);
+      await page.waitForSelector(`main[data-page=${path}]`);
+      await page.waitForTimeout(300);
+      await shot(page, name);
+    }
+    assert.deepEqual(dialogs, []);
+  });
+
+  test('switch language to Russian and back', async () => {
+    await page.goto(`${w.url}/#/aggregators`);
+    await page.click('[data-lang=ru]');
+    await page.waitForSelector('nav a[data-route=aggregators]:has-text("Агрегаторы")');
+    await shot(page, '13-russian');
+    await page.reload();
+    await page.waitForSelector('nav a[data-route=aggregators]:has-text("Агрегаторы")');
+    await page.click('[data-lang=en]');
+    await page.waitForSelector('nav a[data-route=aggregators]:has-text("Aggregators")');
+  });
+
+  test('a viewer sees everything and can change nothing', async () => {
+    const vctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const v = await vctx.newPage();
+    await signIn(v, w.url, 'viewer');
+    await v.waitForSelector('.tile');
+    assert.equal(await v.locator('#add-aggregator, .tile [data-action=delete], .tile [data-action=init]').count(), 0);
+    await v.goto(`${w.url}/#/cards`);
+    await v.waitForSelector('#cards-table tbody tr');
+    assert.equal(await v.locator('[data-bulk], #import-csv').count(), 0);
+    await v.goto(`${w.url}/#/pools`);
+    await v.waitForSelector('#pools-table');
+    assert.equal(await v.locator('#pools-table [data-action]').count(), 0);
+    await v.goto(`${w.url}/#/online`);
+    await v.waitForSelector('main[data-page=online]');
+    assert.equal(await v.locator('#online-on').count(), 0);
+    assert.equal(await v.locator('nav a[data-route=terminal]').count(), 0);
+    // The server refuses too, even with a valid CSRF token.
+    const status = await v.evaluate(async () => {
+      const csrf = /simnav_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const r = await fetch('/api/v1/cards/delete', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ ids: [1] }) });
+      const o = await fetch('/api/v1/online', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ cardIds: [1] }) });
+      return [r.status, o.status];
+    });
+    assert.deepEqual(status, [403, 403]);
+    await shot(v, '14-viewer');
+    await vctx.close();
+  });
+});
