@@ -64,6 +64,15 @@ export function warn(ctx: StepContext, entity: Entity, legacyId: string | number
   ctx.report.warnings.push({ entity, legacyId: String(legacyId ?? '?'), detail });
 }
 
+/** Rows per multi-row INSERT / per IN list (well below SQLite's and PostgreSQL's parameter limits). */
+export const BATCH = 400;
+
+export function chunks<T>(list: readonly T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
 export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v); else m.set(k, [v]);

@@ -9,9 +9,10 @@ import type { AggregatorSettings, ModelDescriptor, Place, ResolvedSettings } fro
 import { hashSecret } from '../../domain/auth/secrets.ts';
 import {
   legacyCardNumber, legacyColor, legacyInsertedFolder, legacyLinkToken, legacyMethod, legacyMillis, legacyModel,
-  legacyNetworkNames, legacyPlace, legacySettings, phoneDigits, placeKey, SERVER_IP, SERVER_TOKEN, widenFor, widestSettings,
+  legacyNetworkNames, legacyPlace, legacySettings, placeKey, SERVER_IP, SERVER_TOKEN, widenFor, widestSettings,
 } from './convert.ts';
-import { pushTo, reader, skip, warn } from './context.ts';
+import type { CardNumber } from './convert.ts';
+import { chunks, pushTo, reader, skip, warn } from './context.ts';
 import type { Row, StepContext } from './context.ts';
 import type { RowReader } from './legacy-source.ts';
 
@@ -174,55 +175,79 @@ export async function importAggregatorsAndCards(ctx: StepContext): Promise<void>
   if (!cards) return;
   for (const [device, list] of cardsByDevice) {
     const agg = ctx.aggregators.get(device);
-    for (const lc of list) {
-      ctx.report.counts.cards.read++;
-      if (!agg) { skip(ctx, 'cards', lc.id, 'NO_AGGREGATOR', `card '${lc.rawPlace}' of device ${device}, which was not imported`); continue; }
-      await importCard(ctx, cards.r, agg.id, agg.model, agg.settings, lc);
+    ctx.report.counts.cards.read += list.length;
+    if (!agg) {
+      for (const lc of list) skip(ctx, 'cards', lc.id, 'NO_AGGREGATOR', `card '${lc.rawPlace}' of device ${device}, which was not imported`);
+      continue;
     }
+    await importCardsOf(ctx, cards.r, agg.id, agg.model, agg.settings, list);
   }
 }
 
-async function importCard(ctx: StepContext, r: RowReader, aggregatorId: number, model: ModelDescriptor, settings: ResolvedSettings, lc: LegacyCard): Promise<void> {
+/** The cards of one aggregator: existing slots found in one query, new ones inserted in batches. */
+async function importCardsOf(ctx: StepContext, r: RowReader, aggregatorId: number, model: ModelDescriptor, settings: ResolvedSettings, list: readonly LegacyCard[]): Promise<void> {
   const c = ctx.report.counts.cards;
-  const parsed = legacyPlace(model, settings, lc.rawPlace);
-  if (!parsed.ok) { skip(ctx, 'cards', lc.id, 'BAD_PLACE', parsed.error.detail); return; }
-  const place = model.formatPlace(parsed.value);
-  const seen = ctx.cardPlaces;
-  if (seen.has(`${aggregatorId}:${place}`)) { skip(ctx, 'cards', lc.id, 'DUPLICATE_PLACE', `a second row for slot ${place}`); return; }
-  seen.add(`${aggregatorId}:${place}`);
-  const rawNumber = r.text(lc.row, 'number');
-  const num = legacyCardNumber(model, settings, parsed.value, lc.rawPlace, rawNumber);
-  if (lc.id !== undefined && rawNumber) {
-    pushTo(ctx.cardsByLegacyNumber, rawNumber.trim(), lc.id);
-    const d = phoneDigits(rawNumber);
-    if (d && num.kind === 'number') pushTo(ctx.cardsByDigits, d, lc.id);
+  const existing = new Map((await ctx.tx.selectFrom('cards').select(['id', 'place', 'place_sort', 'number'])
+    .where('aggregator_id', '=', aggregatorId).execute()).map((e) => [e.place, e]));
+  const fresh: Array<{ lc: LegacyCard; place: string; sort: number; num: CardNumber }> = [];
+  for (const lc of list) {
+    const parsed = legacyPlace(model, settings, lc.rawPlace);
+    if (!parsed.ok) { skip(ctx, 'cards', lc.id, 'BAD_PLACE', parsed.error.detail); continue; }
+    const place = model.formatPlace(parsed.value);
+    if (ctx.cardPlaces.has(`${aggregatorId}:${place}`)) { skip(ctx, 'cards', lc.id, 'DUPLICATE_PLACE', `a second row for slot ${place}`); continue; }
+    ctx.cardPlaces.add(`${aggregatorId}:${place}`);
+    const rawNumber = r.text(lc.row, 'number');
+    const num = legacyCardNumber(model, settings, parsed.value, lc.rawPlace, rawNumber);
+    if (lc.id !== undefined && rawNumber) {
+      pushTo(ctx.cardsByLegacyNumber, rawNumber.trim(), lc.id);
+      if (num.kind === 'number') pushTo(ctx.cardsByDigits, num.number, lc.id);
+    }
+    const have = existing.get(place);
+    if (have) {
+      if (lc.id !== undefined) ctx.cards.set(lc.id, { id: have.id, aggregatorId, placeSort: have.place_sort, number: have.number });
+      c.present++;
+      continue;
+    }
+    fresh.push({ lc, place, sort: placeKey(parsed.value), num });
   }
-  const existing = await ctx.tx.selectFrom('cards').select(['id', 'place_sort', 'number']).where('aggregator_id', '=', aggregatorId).where('place', '=', place).executeTakeFirst();
-  if (existing) {
-    if (lc.id !== undefined) ctx.cards.set(lc.id, { id: existing.id, aggregatorId, placeSort: existing.place_sort, number: existing.number });
-    c.present++;
-    return;
+  // A number may be held by one card only: by a card already in the store, or by the first legacy row.
+  const wanted = fresh.flatMap((f) => (f.num.kind === 'number' ? [f.num.number] : []));
+  const taken = new Map<string, number>();
+  for (const part of chunks([...new Set(wanted)])) {
+    for (const t of await ctx.tx.selectFrom('cards').select(['id', 'number']).where('number', 'in', part).execute()) taken.set(t.number!, t.id);
   }
-  let number: string | null = null;
-  if (num.kind === 'number') {
-    const taken = await ctx.tx.selectFrom('cards').select(['id', 'place']).where('number', '=', num.number).executeTakeFirst();
-    if (taken) warn(ctx, 'cards', lc.id, `number ${num.number} already belongs to card ${taken.id}; imported without a number`);
-    else number = num.number;
-  } else if (num.kind === 'invalid') warn(ctx, 'cards', lc.id, `number '${num.text}' is not a phone number; cleared`);
-  const created = legacyMillis(r.int(lc.row, 'time')) ?? ctx.now;
-  const iccid = (r.text(lc.row, 'iccid') ?? '').trim();
-  const operator = (r.text(lc.row, 'operator') ?? '').trim();
-  const ins = await ctx.tx.insertInto('cards').values({
-    aggregator_id: aggregatorId, place, place_sort: placeKey(parsed.value), number,
-    iccid: /^[0-9A-Fa-f]{6,24}$/.test(iccid) ? iccid.toUpperCase() : null, operator: operator === '' ? null : operator.slice(0, 64),
-    balance: r.num(lc.row, 'balance') ?? null, last_balance: r.num(lc.row, 'last_balance') ?? null,
-    balance_at: legacyMillis(r.int(lc.row, 'time_balance')), last_balance_at: legacyMillis(r.int(lc.row, 'time_last_balance')),
-    title: (r.text(lc.row, 'title') ?? '').slice(0, 200), comment: (r.text(lc.row, 'comment') ?? '').slice(0, 5000),
-    blocked: num.kind === 'blocked' ? 1 : 0, number_at: number === null ? null : legacyMillis(r.int(lc.row, 'time_number')),
-    created_at: created, updated_at: created,
-  }).returning('id').executeTakeFirstOrThrow();
-  if (lc.id !== undefined) ctx.cards.set(lc.id, { id: ins.id, aggregatorId, placeSort: placeKey(parsed.value), number });
-  c.imported++;
+  const claimed = new Set<string>();
+  const rows = fresh.map((f) => {
+    let number: string | null = null;
+    if (f.num.kind === 'number') {
+      const holder = taken.get(f.num.number);
+      if (holder !== undefined) warn(ctx, 'cards', f.lc.id, `number ${f.num.number} already belongs to card ${holder}; imported without a number`);
+      else if (claimed.has(f.num.number)) warn(ctx, 'cards', f.lc.id, `number ${f.num.number} is on an earlier legacy card too; imported without a number`);
+      else { number = f.num.number; claimed.add(number); }
+    } else if (f.num.kind === 'invalid') warn(ctx, 'cards', f.lc.id, `number '${f.num.text}' is not a phone number; cleared`);
+    const row = f.lc.row;
+    const created = legacyMillis(r.int(row, 'time')) ?? ctx.now;
+    const iccid = (r.text(row, 'iccid') ?? '').trim();
+    const operator = (r.text(row, 'operator') ?? '').trim();
+    return {
+      aggregator_id: aggregatorId, place: f.place, place_sort: f.sort, number,
+      iccid: /^[0-9A-Fa-f]{6,24}$/.test(iccid) ? iccid.toUpperCase() : null, operator: operator === '' ? null : operator.slice(0, 64),
+      balance: r.num(row, 'balance') ?? null, last_balance: r.num(row, 'last_balance') ?? null,
+      balance_at: legacyMillis(r.int(row, 'time_balance')), last_balance_at: legacyMillis(r.int(row, 'time_last_balance')),
+      title: (r.text(row, 'title') ?? '').slice(0, 200), comment: (r.text(row, 'comment') ?? '').slice(0, 5000),
+      blocked: f.num.kind === 'blocked' ? 1 : 0, number_at: number === null ? null : legacyMillis(r.int(row, 'time_number')),
+      created_at: created, updated_at: created,
+    };
+  });
+  const byPlace = new Map(fresh.map((f) => [f.place, f]));
+  for (const part of chunks(rows)) {
+    const ids = await ctx.tx.insertInto('cards').values(part).returning(['id', 'place', 'place_sort', 'number']).execute();
+    for (const ins of ids) {
+      const f = byPlace.get(ins.place)!;
+      if (f.lc.id !== undefined) ctx.cards.set(f.lc.id, { id: ins.id, aggregatorId, placeSort: ins.place_sort, number: ins.number });
+    }
+    c.imported += ids.length;
+  }
 }
 
 /** Archived cards of disks not inserted (`cards2folder`). Places are read as SR-Nano-1000 (a superset of the 500). */

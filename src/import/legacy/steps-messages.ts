@@ -7,7 +7,7 @@
  * time, text) for SMS, (card, caller, time) for calls.
  */
 import { legacyMillis, phoneDigits } from './convert.ts';
-import { reader, skip } from './context.ts';
+import { chunks, reader, skip } from './context.ts';
 import type { ImportedCard, Row, StepContext } from './context.ts';
 import type { RowReader } from './legacy-source.ts';
 import { cardByNumber } from './steps-pools.ts';
@@ -38,17 +38,29 @@ function cardOf(ctx: StepContext, legacyCardId: number | undefined, number: stri
   return cardByNumber(ctx, number, legacyDevice === undefined ? undefined : ctx.aggregators.get(legacyDevice)?.id);
 }
 
-async function saveMessage(ctx: StepContext, m: Message): Promise<void> {
+/** Saves messages not stored yet (natural key: card, sender, received time, text), in batches. */
+async function saveMessages(ctx: StepContext, messages: readonly Message[]): Promise<void> {
   const c = ctx.report.counts.sms;
-  const existing = await ctx.tx.selectFrom('sms').select('id')
-    .where('card_id', '=', m.cardId).where('sender', '=', m.sender).where('received_at', '=', m.receivedAt).where('text', '=', m.text)
-    .executeTakeFirst();
-  if (existing) { c.present++; return; }
-  await ctx.tx.insertInto('sms').values({
-    card_id: m.cardId, number: m.number, sender: m.sender, text: m.text, sent_at: m.sentAt, received_at: m.receivedAt,
-    read: m.read ? 1 : 0, parts_missing: m.partsMissing ? 1 : 0,
-  }).execute();
-  c.imported++;
+  const key = (m: { cardId: number; sender: string; receivedAt: number; text: string }) => `${m.cardId}\u0000${m.sender}\u0000${m.receivedAt}\u0000${m.text}`;
+  const seen = new Set<string>();
+  for (const part of chunks(messages)) {
+    const stored = await ctx.tx.selectFrom('sms').select(['card_id', 'sender', 'received_at', 'text'])
+      .where('card_id', 'in', [...new Set(part.map((m) => m.cardId))])
+      .where('received_at', 'in', [...new Set(part.map((m) => m.receivedAt))])
+      .execute();
+    for (const s of stored) seen.add(key({ cardId: s.card_id, sender: s.sender, receivedAt: s.received_at, text: s.text }));
+    const rows = [];
+    for (const m of part) {
+      if (seen.has(key(m))) { c.present++; continue; }
+      seen.add(key(m));
+      rows.push({
+        card_id: m.cardId, number: m.number, sender: m.sender, text: m.text, sent_at: m.sentAt, received_at: m.receivedAt,
+        read: m.read ? 1 : 0, parts_missing: m.partsMissing ? 1 : 0,
+      });
+    }
+    if (rows.length > 0) await ctx.tx.insertInto('sms').values(rows).execute();
+    c.imported += rows.length;
+  }
 }
 
 function receivedAt(r: RowReader, row: Row): number | null {
@@ -60,6 +72,7 @@ export async function importSms(ctx: StepContext): Promise<void> {
   if (!src) return;
   const c = ctx.report.counts.sms;
   const groups = new Map<string, Array<Message & { seq: number; total: number }>>();
+  const messages: Message[] = [];
   for (const row of src.t.rows) {
     c.read++;
     const id = src.r.int(row, 'id');
@@ -76,7 +89,7 @@ export async function importSms(ctx: StepContext): Promise<void> {
       read: (src.r.int(row, 'readed') ?? 0) !== 0, partsMissing: false,
     };
     const header = (src.r.text(row, 'header') ?? '').trim();
-    if (header === '') { await saveMessage(ctx, msg); continue; }
+    if (header === '') { messages.push(msg); continue; }
     const udh = parseLegacyUdh(header);
     if (!udh) { skip(ctx, 'sms', id, 'BAD_MULTIPART', `unmerged part with unreadable header '${header.slice(0, 20)}'`); continue; }
     const key = `${card.id}\u0000${sender}\u0000${udh.ref}\u0000${udh.total}`;
@@ -90,18 +103,20 @@ export async function importSms(ctx: StepContext): Promise<void> {
     const bySeq = new Map(parts.map((p) => [p.seq, p]));
     const texts: string[] = [];
     for (let s = 1; s <= first.total; s++) texts.push(bySeq.get(s)?.text ?? ' ... ');
-    await saveMessage(ctx, {
+    messages.push({
       ...first, legacyId: parts.map((p) => p.legacyId).join('+'), text: texts.join(''),
       receivedAt: Math.min(...parts.map((p) => p.receivedAt)), read: parts.every((p) => p.read),
       partsMissing: bySeq.size < first.total,
     });
   }
+  await saveMessages(ctx, messages);
 }
 
 export async function importCalls(ctx: StepContext): Promise<void> {
   const src = reader(ctx, 'call_incoming');
   if (!src) return;
   const c = ctx.report.counts.calls;
+  const calls: Array<{ card_id: number; number: string | null; caller: string; at: number; read: number }> = [];
   for (const row of src.t.rows) {
     c.read++;
     const id = src.r.int(row, 'id');
@@ -112,9 +127,17 @@ export async function importCalls(ctx: StepContext): Promise<void> {
     const at = legacyMillis(src.r.int(row, 'time'));
     if (at === null) { skip(ctx, 'calls', id, 'NO_TIME', 'call without a time'); continue; }
     const raw = (src.r.text(row, 'incoming') ?? '').trim();
-    const caller = (phoneDigits(raw) ?? raw).slice(0, 32);
-    if (await ctx.tx.selectFrom('calls').select('id').where('card_id', '=', card.id).where('caller', '=', caller).where('at', '=', at).executeTakeFirst()) { c.present++; continue; }
-    await ctx.tx.insertInto('calls').values({ card_id: card.id, number: card.number ?? phoneDigits(number), caller, at, read: 0 }).execute();
-    c.imported++;
+    calls.push({ card_id: card.id, number: card.number ?? phoneDigits(number), caller: (phoneDigits(raw) ?? raw).slice(0, 32), at, read: 0 });
+  }
+  // Natural key: (card, caller, time).
+  const key = (k: { card_id: number; caller: string; at: number }) => `${k.card_id}\u0000${k.caller}\u0000${k.at}`;
+  const seen = new Set<string>();
+  for (const part of chunks(calls)) {
+    const stored = await ctx.tx.selectFrom('calls').select(['card_id', 'caller', 'at'])
+      .where('card_id', 'in', [...new Set(part.map((k) => k.card_id))]).where('at', 'in', [...new Set(part.map((k) => k.at))]).execute();
+    for (const k of stored) seen.add(key(k));
+    const rows = part.filter((k) => { const n = key(k); if (seen.has(n)) { c.present++; return false; } seen.add(n); return true; });
+    if (rows.length > 0) await ctx.tx.insertInto('calls').values(rows).execute();
+    c.imported += rows.length;
   }
 }

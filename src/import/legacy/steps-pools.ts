@@ -6,7 +6,7 @@
  */
 import { hashSecret } from '../../domain/auth/secrets.ts';
 import { legacyMillis, phoneDigits } from './convert.ts';
-import { reader, skip } from './context.ts';
+import { chunks, reader, skip } from './context.ts';
 import type { ImportedCard, StepContext } from './context.ts';
 
 /** Printable ASCII, as the pool API accepts a key (legacy keys are 32 hex digits). */
@@ -78,6 +78,7 @@ export async function importPoolCards(ctx: StepContext): Promise<void> {
   const src = reader(ctx, 'card2pool');
   if (!src) return;
   const c = ctx.report.counts.poolCards;
+  const members = new Map<number, Map<number, { card: ImportedCard; used: boolean }>>();
   for (const row of src.t.rows) {
     c.read++;
     const id = src.r.int(row, 'id');
@@ -88,12 +89,21 @@ export async function importPoolCards(ctx: StepContext): Promise<void> {
     const card = cardByNumber(ctx, cardText);
     if (card === 'none') { skip(ctx, 'poolCards', id, 'NO_CARD', `no imported card has number '${cardText.slice(0, 40)}'`); continue; }
     if (card === 'ambiguous') { skip(ctx, 'poolCards', id, 'AMBIGUOUS_CARD', `'${cardText.slice(0, 40)}' names several cards`); continue; }
-    if (await ctx.tx.selectFrom('pool_cards').select('card_id').where('pool_id', '=', poolId).where('card_id', '=', card.id).executeTakeFirst()) { c.present++; continue; }
+    const pool = members.get(poolId) ?? new Map<number, { card: ImportedCard; used: boolean }>();
+    members.set(poolId, pool);
+    // Two legacy spellings of one number are one membership (handed out if either was).
     const used = (src.r.int(row, 'done') ?? 0) !== 0;
-    await ctx.tx.insertInto('pool_cards').values({
-      pool_id: poolId, card_id: card.id, aggregator_id: card.aggregatorId, place_sort: card.placeSort,
-      used: used ? 1 : 0, used_at: used ? ctx.now : null, added_at: ctx.now,
-    }).execute();
-    c.imported++;
+    const had = pool.get(card.id);
+    if (had) { had.used ||= used; c.present++; continue; }
+    pool.set(card.id, { card, used });
+  }
+  for (const [poolId, pool] of members) {
+    const stored = new Set((await ctx.tx.selectFrom('pool_cards').select('card_id').where('pool_id', '=', poolId).execute()).map((r) => r.card_id));
+    const rows = [...pool.values()].filter((m) => { if (stored.has(m.card.id)) { c.present++; return false; } return true; }).map((m) => ({
+      pool_id: poolId, card_id: m.card.id, aggregator_id: m.card.aggregatorId, place_sort: m.card.placeSort,
+      used: m.used ? 1 : 0, used_at: m.used ? ctx.now : null, added_at: ctx.now,
+    }));
+    for (const part of chunks(rows)) await ctx.tx.insertInto('pool_cards').values(part).execute();
+    c.imported += rows.length;
   }
 }
