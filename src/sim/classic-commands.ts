@@ -28,6 +28,15 @@ export interface CommandContext {
 export async function execClassic(ctx: CommandContext, raw: string): Promise<string | undefined> {
   const hw = ctx.hw;
   const cmd = raw.trim();
+  if (hw.jamNext > 0 && /^(card:|row:\d|modem\d?>card:|modem\[\d+\]>card:)/.test(cmd)) {
+    // A jammed move: the mechanism travels but the contacts do not close (`card>reposition` or a
+    // new approach fixes it, device-link.md §4.2/§4.3).
+    hw.jamNext--;
+    await hw.mechanics.exec(cmd, hw);
+    hw.mechanics.jam?.();
+    hw.syncSims();
+    return 'NULL';
+  }
   const mech = hw.mechanics.exec(cmd, hw);
   if (mech) {
     const r = await mech;

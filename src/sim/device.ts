@@ -12,8 +12,8 @@ import type { Rng } from './rng.ts';
 
 export interface Outbound { readonly step: number; readonly data: string }
 
-export type FaultKind = 'drop-answer' | 'answer-twice' | 'silent' | 'reboot' | 'garbage' | 'slow-poll' | 'modem-dead' | 'modem-alive';
-export const FAULT_KINDS: readonly FaultKind[] = ['drop-answer', 'answer-twice', 'silent', 'reboot', 'garbage', 'slow-poll', 'modem-dead', 'modem-alive'];
+export type FaultKind = 'drop-answer' | 'answer-twice' | 'silent' | 'reboot' | 'garbage' | 'slow-poll' | 'modem-dead' | 'modem-alive' | 'jam';
+export const FAULT_KINDS: readonly FaultKind[] = ['drop-answer', 'answer-twice', 'silent', 'reboot', 'garbage', 'slow-poll', 'modem-dead', 'modem-alive', 'jam'];
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -125,6 +125,7 @@ export abstract class SimDevice {
       case 'answer-twice': this.duplicateNext++; return { ok: true };
       case 'garbage': this.garbageNext++; return { ok: true };
       case 'reboot': this.requestReboot(); return { ok: true };
+      case 'jam': this.hw.jamNext++; return { ok: true };
       case 'silent':
         if (!(typeof f.seconds === 'number' && f.seconds > 0)) return { ok: false, code: 'BAD_FAULT', message: 'silent needs seconds > 0' };
         this.silentUntil = this.clock.now() + f.seconds * 1000;

@@ -30,6 +30,8 @@ export class Hardware implements MechanicsHost {
   /** Cards taken out through the control API, by place (so they can be put back). */
   readonly removed = new Map<string, SimCard>();
   selected = 1;
+  /** Fault: the next mechanical move fails (`card:` answers `NULL`, the card is not seated). */
+  jamNext = 0;
   readonly timings: MechanicsTimings;
 
   constructor(private readonly opts: HardwareOptions) {

@@ -44,6 +44,8 @@ export interface Mechanics {
   snapshot(): Record<string, unknown>;
   /** Nano: the place under the reading head (seated or not), for `card>discover`. */
   headPlace?(): string | undefined;
+  /** A jammed move: the contacts did not close (fault `jam`). */
+  jam?(): void;
 }
 
 const ROW_NUM = /^\d+$/;
@@ -74,6 +76,8 @@ class NanoMechanics implements Mechanics {
   placeFor(m: number): string | undefined { return m === 1 && this.engaged ? this.seated : undefined; }
 
   headPlace(): string | undefined { return this.seated; }
+
+  jam(): void { this.engaged = false; }
 
   exec(cmd: string, host: MechanicsHost): Promise<string> | undefined {
     const t = host.timings;
@@ -155,6 +159,8 @@ class TrainMechanics implements Mechanics {
     if (cmd === 'modem>disconnect' || cmd === 'modem>disconect') return (async () => { await host.busy(t.contactMs); this.engaged = false; return '1'; })();
     return undefined;
   }
+
+  jam(): void { this.engaged = false; }
 
   snapshot(): Record<string, unknown> { return { kind: 'train', row: this.row, rows: this.rows, engaged: this.engaged }; }
 }

@@ -30,7 +30,7 @@ export const openApiDocument = {
     '/devices/{id}/faults': {
       post: {
         summary: 'script a fault',
-        description: 'drop-answer: the next outbound message is lost; answer-twice: the next answer is sent twice; silent {seconds}: no polls; reboot: volatile state lost, then `SR start`; garbage: one poll carries junk; slow-poll {intervalMs, seconds?}: slower cadence; modem-dead / modem-alive {modem}: a modem prints nothing / recovers.',
+        description: 'drop-answer: the next outbound message is lost; answer-twice: the next answer is sent twice; silent {seconds}: no polls; reboot: volatile state lost, then `SR start`; garbage: one poll carries junk; slow-poll {intervalMs, seconds?}: slower cadence; modem-dead / modem-alive {modem}: a modem prints nothing / recovers; jam: the next mechanical move (card:, row:, modem>card:) fails with NULL.',
         parameters: [deviceId],
         requestBody: { required: true, ...json({ $ref: '#/components/schemas/Fault' }) },
         responses: responses(ok({ device: { type: 'string' }, kind: { type: 'string' } }), 400, 404),
@@ -91,7 +91,7 @@ export const openApiDocument = {
       Fault: {
         type: 'object', required: ['kind'],
         properties: {
-          kind: { enum: ['drop-answer', 'answer-twice', 'silent', 'reboot', 'garbage', 'slow-poll', 'modem-dead', 'modem-alive'] },
+          kind: { enum: ['drop-answer', 'answer-twice', 'silent', 'reboot', 'garbage', 'slow-poll', 'modem-dead', 'modem-alive', 'jam'] },
           seconds: { type: 'number' }, intervalMs: { type: 'number' }, modem: { type: 'integer' },
         },
       },
