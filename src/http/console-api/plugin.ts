@@ -7,6 +7,8 @@
  * - `GET /aggregators/:id/layout` — slot map from the model descriptor (./layout.ts)
  * - `GET /online`, `POST /online`, `POST /online/stop`, `POST /online/:cardId/sms` (./online.ts)
  * - `PATCH /me` — own language (./me.ts)
+ * - `GET /settings`, `PUT /settings` — time zone, retention, SMS storage (./settings.ts)
+ * A route the admin API already serves is skipped here (theirs wins), so both can grow.
  * Contracts the console already calls but nobody serves yet are listed in ./README.md; the
  * console shows "not available" for them (a 404 `SIMNAV_ERR_ROUTE_NOT_FOUND`).
  */
@@ -19,6 +21,7 @@ import { classifyError, sendError } from '../errors.ts';
 import { layoutRoute } from './layout.ts';
 import { onlineRoutes } from './online.ts';
 import { meRoute } from './me.ts';
+import { settingsRoutes } from './settings.ts';
 import type { ConsoleRoute } from './route.ts';
 
 export interface ConsoleApiOptions { store: Store; clock?: Clock }
@@ -32,8 +35,10 @@ export async function consoleApiPlugin(app: FastifyInstance, o: ConsoleApiOption
     if (code === 'SIMNAV_ERR_INTERNAL') req.log.error({ err }, 'console api: unhandled error');
     return sendError(reply, code, message);
   });
-  const routes: ConsoleRoute[] = [layoutRoute(ctx), ...onlineRoutes(ctx), meRoute(ctx)];
+  const defaults = () => ({ timeZone: app.simnav?.timeZone ?? 'UTC', retentionDays: 0, smsStorage: 'delete' as const });
+  const routes: ConsoleRoute[] = [layoutRoute(ctx), ...onlineRoutes(ctx), meRoute(ctx), ...settingsRoutes(ctx, defaults)];
   for (const r of routes) {
+    if (app.hasRoute({ method: r.method, url: `${app.prefix}${r.url}` })) continue;
     app.route({
       method: r.method, url: r.url, ...(r.schema ? { schema: r.schema } : {}),
       config: { access: r.access, tags: ['console'] }, handler: r.handler,

@@ -80,7 +80,7 @@ export function onlinePage(root: HTMLElement, ctx: PageCtx): () => void {
           h('td', null, c.channel === null ? '—' : String(c.channel)),
           h('td', null, c.aggregatorTitle),
           h('td', { class: 'mono' }, c.place),
-          h('td', null, c.number ? [fmtNumber(c.number), ' ', copyButton(c.number, '⧉')] : '—'),
+          h('td', null, c.number ? [fmtNumber(c.number), ' ', copyButton(c.number)] : '—'),
           h('td', null, c.operator ?? '—'),
           h('td', null, h('span', { class: `status ${st.cls}`, 'data-status': c.statusCode ?? '' }, c.desired === 'online' ? t(st.key) : t('releasing'))),
           h('td', { class: 'row-actions' }, ctx.canWrite && c.desired === 'online' ? [
