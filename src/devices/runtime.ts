@@ -36,6 +36,8 @@ export interface DeviceRuntimeOptions {
   readonly reassemblyWaitMs?: number;
   /** Lease time to live, ms (default 30 000; renewed every third of it). */
   readonly leaseTtlMs?: number;
+  /** false: multipart timeouts are left to the cluster's singleton jobs (src/cluster), not run here. */
+  readonly backgroundJobs?: boolean;
 }
 
 interface Running {
@@ -56,34 +58,40 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
   const hub = new LinkHub({ repo, clock, log });
   const leaseTtl = opts.leaseTtlMs ?? 30_000;
   const sessions = new Map<number, Running>();
-  const pendingStarts = new Set<number>();
+  const pendingStarts = new Map<number, Promise<void>>();
   let started = false;
   let housekeeping: Promise<void> | null = null;
   const stopAll = new AbortController();
 
-  async function startSession(link: DeviceLink): Promise<void> {
+  /** Starts the session of a link when this node gets its lease; a start already under way is shared. */
+  function startSession(link: DeviceLink): Promise<void> {
     const id = link.aggregator.id;
-    if (!started || sessions.has(id) || pendingStarts.has(id) || !link.aggregator.enabled) return;
+    const pending = pendingStarts.get(id);
+    if (pending) return pending;
+    if (!started || sessions.has(id) || !link.aggregator.enabled) return Promise.resolve();
+    const p = doStart(link).finally(() => { pendingStarts.delete(id); });
+    pendingStarts.set(id, p);
+    return p;
+  }
+
+  async function doStart(link: DeviceLink): Promise<void> {
+    const id = link.aggregator.id;
     const driver = driverFor(link.aggregator.model);
     if (!driver) { log.warn({ aggregator: id, model: link.aggregator.model }, 'no driver for this model'); return; }
-    pendingStarts.add(id);
-    try {
-      if (!(await repo.acquireLease(`aggregator:${id}`, nodeId, leaseTtl))) return;
-      const abort = new AbortController();
-      const session = new OnlineSession({
-        link, driver, model: driver.model, settings: settingsFromRow(link.aggregator.settings, link.aggregator.modems),
-        repo, intake, calls, outbox, clock, log, ...(opts.timings ? { timings: opts.timings } : {}),
-      });
-      const done = session.run(abort.signal).catch((err: unknown) => log.error({ err, aggregator: id }, 'session ended with an error'));
-      const running: Running = { session, abort, done };
-      if (link.aggregator.linkMode === 'server' && link.aggregator.serverIp && link.aggregator.serverToken) {
-        running.server = new ServerModeClient({ channel: link.channel, clock, log, ip: link.aggregator.serverIp, token: link.aggregator.serverToken });
-        running.server.start();
-      }
-      sessions.set(id, running);
-    } finally {
-      pendingStarts.delete(id);
+    // Another node holds it: drop the channel made here, so a later takeover starts from a fresh one.
+    if (!(await repo.acquireLease(`aggregator:${id}`, nodeId, leaseTtl))) { if (!sessions.has(id)) hub.forget(id); return; }
+    const abort = new AbortController();
+    const session = new OnlineSession({
+      link, driver, model: driver.model, settings: settingsFromRow(link.aggregator.settings, link.aggregator.modems),
+      repo, intake, calls, outbox, clock, log, ...(opts.timings ? { timings: opts.timings } : {}),
+    });
+    const done = session.run(abort.signal).catch((err: unknown) => log.error({ err, aggregator: id }, 'session ended with an error'));
+    const running: Running = { session, abort, done };
+    if (link.aggregator.linkMode === 'server' && link.aggregator.serverIp && link.aggregator.serverToken) {
+      running.server = new ServerModeClient({ channel: link.channel, clock, log, ip: link.aggregator.serverIp, token: link.aggregator.serverToken });
+      running.server.start();
     }
+    sessions.set(id, running);
   }
 
   async function housekeep(signal: AbortSignal): Promise<void> {
@@ -96,10 +104,10 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
         for (const [id, r] of sessions) {
           if (!(await repo.acquireLease(`aggregator:${id}`, nodeId, leaseTtl))) {
             log.warn({ aggregator: id }, 'lease lost; stopping the session here');
-            r.abort.abort(); r.server?.stop(); sessions.delete(id);
+            r.abort.abort(); r.server?.stop(); sessions.delete(id); hub.forget(id);
           }
         }
-        await intake.flushStale();
+        if (opts.backgroundJobs !== false) await intake.flushStale();
       } catch (err) {
         log.error({ err }, 'runtime housekeeping failed');
       }
@@ -130,6 +138,20 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
     wake(aggregatorId?: number): void {
       if (aggregatorId === undefined) for (const r of sessions.values()) r.session.wake();
       else sessions.get(aggregatorId)?.session.wake();
+    },
+
+    /**
+     * Takes over an aggregator now (cluster: its lease was free or expired, or a poll arrived for
+     * it): any channel left here from before is dropped, a fresh one is made from the store and the
+     * session started if the lease is won. Resolves whether this node now runs its session.
+     */
+    async claim(aggregatorId: number): Promise<boolean> {
+      if (sessions.has(aggregatorId)) return true;
+      if (!started) return false;
+      if (!pendingStarts.has(aggregatorId)) hub.forget(aggregatorId);
+      const l = await hub.ensure(aggregatorId);
+      if (l) await startSession(l);
+      return sessions.has(aggregatorId);
     },
 
     session(aggregatorId: number): OnlineSession | undefined {
