@@ -103,6 +103,7 @@ export abstract class SimDevice {
   start(): void {
     if (this.loop) return;
     this.abort = new AbortController();
+    this.hw.signal = this.abort.signal;
     this.outbox.push({ step: 0, data: this.bootBanner() });
     this.loop = this.run(this.abort.signal).catch(() => undefined).finally(() => { this.state = 'stopped'; });
   }

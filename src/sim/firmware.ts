@@ -44,7 +44,10 @@ export class Hardware implements MechanicsHost {
   get model(): ModelSpec { return this.opts.model; }
   get clock(): Clock { return this.opts.clock; }
 
-  busy(ms: number): Promise<void> { return ms > 0 ? this.opts.clock.sleep(ms) : Promise.resolve(); }
+  /** Aborted when the device stops, so a command in progress does not outlive it. */
+  signal: AbortSignal | undefined;
+
+  busy(ms: number): Promise<void> { return ms > 0 ? this.opts.clock.sleep(ms, this.signal) : Promise.resolve(); }
 
   modem(n: number): Modem | undefined { return this.modems[n - 1]; }
 
