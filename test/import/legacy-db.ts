@@ -8,8 +8,8 @@
  *   column written through a latin1 connection;
  * - `may-2021`: the earlier schema with `modems.row/numbers/pool_id` and `card2pool.done`, missing
  *   columns (`cards.iccid`, `cards.last_balance`, `sms_incoming.modified`, `devices.serial`) and
- *   tables (`folders`, `cards2folder`, `operators_uniq`), no UNIQUE index on `cards.number` (so
- *   a number appears on two cards),
+ *   tables (`folders`, `cards2folder`, `operators_uniq`), no UNIQUE index on `cards.number` and
+ *   `devices.token_remote` (so a number appears on two cards and a token on two devices),
  *   `devices.ver`, and a cp1251 SMS column.
  *
  * Filled with legacy-shaped data including the quirks: blocked cards whose number is the slot,
@@ -54,7 +54,8 @@ const COMMON_DDL = (shape: 'may-2021' | 'sept-2021') => [
     ip VARCHAR(64) NOT NULL DEFAULT '', modems VARCHAR(128) NOT NULL DEFAULT '', step INT NOT NULL DEFAULT 0, data TEXT,
     ${shape === 'sept-2021' ? "serial VARCHAR(32) NOT NULL DEFAULT '', ip_internal VARCHAR(32) NOT NULL DEFAULT ''," : "ver VARCHAR(16) NOT NULL DEFAULT '', rev INT NOT NULL DEFAULT 0,"}
     serial_time INT NOT NULL DEFAULT 0, folder TEXT, press INT NOT NULL DEFAULT 0, errors INT NOT NULL DEFAULT 0, msg TEXT,
-    status INT NOT NULL DEFAULT 0, init INT NOT NULL DEFAULT 0, pause INT NOT NULL DEFAULT 0, UNIQUE KEY token_remote (token_remote)
+    status INT NOT NULL DEFAULT 0, init INT NOT NULL DEFAULT 0, pause INT NOT NULL DEFAULT 0,
+    ${shape === 'sept-2021' ? 'UNIQUE KEY token_remote (token_remote)' : 'KEY token_remote (token_remote)'}
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8`,
   `CREATE TABLE cards (
     id INT AUTO_INCREMENT PRIMARY KEY, device INT NOT NULL DEFAULT 0, place VARCHAR(16) NOT NULL DEFAULT '',
@@ -130,7 +131,8 @@ async function fillSept(c: mysql.Connection): Promise<void> {
   await q(`INSERT INTO operators (id, title, name, color, prefix, get_number, get_number_type, get_balance, get_balance_type, prefix_r) VALUES
     (1, 'MTS', ';MTS;MTS RUS;', 'e30611', '7', '*111*0887#', 'ussd', '*100#', 'ussd', '7'),
     (2, 'Custom Op', ';CUSTOM NET;', '#00ff00', '995', '*1#|2', 'ussd', '', 'none', ''),
-    (3, '', '', '', '', '', '', '', '', '')`);
+    (3, '', '', '', '', '', '', '', '', ''),
+    (4, 'Custom Op', ';OTHER;', '', '', '', '', '', '', '')`);
   await q(`INSERT INTO operators_uniq (id, name) VALUES (1, 'MTS RUS'), (2, 'New Net'), (3, '')`);
   await q(`INSERT INTO folders (id, title, comment, time) VALUES (1, 'default', '', 0), (2, 'Диск B', 'inserted', ?), (3, 'Disk C', 'shelf', ?)`, [T, T + 1]);
   await q(`INSERT INTO cards2folder (id, folder_id, place, number, operator, title, balance) VALUES
@@ -157,8 +159,8 @@ async function fillSept(c: mysql.Connection): Promise<void> {
 async function fillMay(c: mysql.Connection): Promise<void> {
   const q = (sql: string, params: unknown[] = []) => c.query(sql, params);
   await q(`INSERT INTO devices (id, title, model, token_remote, modems, data, ver) VALUES
-    (1, 'Box', 'SR-Box-8', ?, '', ?, '6.41'), (2, 'Organizer', 'SR-Organizer-Smart', ?, '', ?, '')`,
-  [MAY.box8Token, php({ time_limit: 300, carrier_limit: 120 }), MAY.smartToken, php({ lines: 2, modems: 1, review: 60, title: 'Органайзер' }, cp1251)]);
+    (1, 'Box', 'SR-Box-8', ?, '', ?, '6.41'), (2, 'Organizer', 'SR-Organizer-Smart', ?, '', ?, ''), (3, 'Twin', 'SR-Box-8', ?, '', NULL, '')`,
+  [MAY.box8Token, php({ time_limit: 300, carrier_limit: 120 }), MAY.smartToken, php({ lines: 2, modems: 1, review: 60, title: 'Органайзер' }, cp1251), MAY.box8Token]);
   await q(`INSERT INTO cards (id, device, place, number, operator, balance, time) VALUES
     (1, 1, 'a', '380501112233', 'UA-KYIVSTAR', 1.00, ?), (2, 2, 'B8', '380502223344', '', 0, ?), (3, 2, 'C1', '380503334455', '', 0, ?),
     (4, 2, 'A1', '380501112233', '', 0, ?)`, [T, T, T, T]);

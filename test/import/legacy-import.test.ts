@@ -102,14 +102,14 @@ for (const dialect of testDialects()) {
       assert.deepEqual(first.schema.missingColumns, []);
       assert.deepEqual(first.schema.missingTables, []);
       assert.deepEqual(counts(first), {
-        operators: [3, 1, 0, 1, 1], networkNames: [5, 2, 2, 0, 1], disks: [3, 3, 0, 0, 0], diskCards: [4, 2, 0, 0, 2],
+        operators: [4, 1, 0, 1, 2], networkNames: [5, 2, 2, 0, 1], disks: [3, 3, 0, 0, 0], diskCards: [4, 2, 0, 0, 2],
         aggregators: [6, 4, 0, 0, 2], cards: [10, 7, 0, 0, 3], pools: [2, 1, 0, 0, 1], poolCards: [7, 4, 0, 0, 3],
         sms: [7, 4, 0, 0, 2], calls: [3, 1, 0, 0, 2],
       });
       assert.deepEqual(skips(first), [
         'aggregators#4 NO_LINK_TOKEN', 'aggregators#5 UNKNOWN_MODEL', 'calls#2 NO_CARD', 'calls#3 NO_TIME',
         'cards#6 BAD_PLACE', 'cards#7 NO_AGGREGATOR', 'cards#8 DUPLICATE_PLACE',
-        'diskCards#2 DISK_SWAP_IN_PROGRESS', 'diskCards#3 NO_DISK', 'networkNames#3 EMPTY', 'operators#3 EMPTY',
+        'diskCards#2 DISK_SWAP_IN_PROGRESS', 'diskCards#3 NO_DISK', 'networkNames#3 EMPTY', 'operators#3 EMPTY', 'operators#4 DUPLICATE',
         'poolCards#5 NO_CARD', 'poolCards#6 NO_POOL', 'poolCards#7 NO_POOL', 'pools#2 NO_KEY',
         'sms#5 NO_CARD', 'sms#7 BAD_MULTIPART',
       ]);
@@ -240,10 +240,10 @@ for (const dialect of testDialects()) {
       assert.deepEqual(first.schema.missingTables, ['operators_uniq', 'folders', 'cards2folder']);
       assert.deepEqual(counts(first), {
         operators: [0, 0, 0, 0, 0], networkNames: [0, 0, 0, 0, 0], disks: [0, 0, 0, 0, 0], diskCards: [0, 0, 0, 0, 0],
-        aggregators: [2, 2, 0, 0, 0], cards: [4, 3, 0, 0, 1], pools: [1, 1, 0, 0, 0], poolCards: [2, 2, 0, 0, 0],
+        aggregators: [3, 2, 0, 0, 1], cards: [4, 3, 0, 0, 1], pools: [1, 1, 0, 0, 0], poolCards: [2, 2, 0, 0, 0],
         sms: [1, 1, 0, 0, 0], calls: [2, 2, 0, 0, 0],
       });
-      assert.deepEqual(skips(first), ['cards#3 BAD_PLACE']);
+      assert.deepEqual(skips(first), ['aggregators#3 TOKEN_TAKEN', 'cards#3 BAD_PLACE']);
       assert.deepEqual(first.warnings.map((w) => `${w.entity}#${w.legacyId}: ${w.detail}`), ['cards#4: number 380501112233 already belongs to card 1; imported without a number']);
     });
 
@@ -299,7 +299,7 @@ describe('import / command line', () => {
       const ok = cli(may.url, '--db', `sqlite:${join(dir, 'a.db')}`);
       assert.equal(ok.status, 0, ok.stderr);
       assert.match(ok.stdout, /^import from mysql:\/\/root@127\.0\.0\.1:3306\/srnav_may2021_\S+ \(may-2021 schema\)$/m);
-      assert.match(ok.stdout, /^aggregators\s+2\s+2\s+0\s+0\s+0$/m);
+      assert.match(ok.stdout, /^aggregators\s+3\s+2\s+0\s+0\s+1$/m);
       assert.match(ok.stdout, /cards BAD_PLACE \(1\)\n\s+#3: 'C1' is not a SR-Organizer-Smart place/);
       const bad = cli('postgres://x@y/z', '--db', `sqlite:${join(dir, 'b.db')}`);
       assert.equal(bad.status, 2);

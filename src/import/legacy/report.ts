@@ -13,6 +13,7 @@ export type SkipReason =
   | 'NO_AGGREGATOR'          // card of a device that was not imported
   | 'BAD_PLACE'              // place not in the model's notation (or out of its layout)
   | 'DUPLICATE_PLACE'        // a second legacy row for the same slot
+  | 'DUPLICATE'              // a second legacy row with the same natural key (operator title)
   | 'NO_KEY'                 // pool without a usable key
   | 'TITLE_TAKEN'            // another pool (other key) already has the title
   | 'NO_POOL'                // membership row of a pool that was not imported

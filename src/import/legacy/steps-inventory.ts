@@ -20,6 +20,7 @@ export async function importOperators(ctx: StepContext): Promise<void> {
   const src = reader(ctx, 'operators');
   const c = ctx.report.counts.operators;
   const seenNames = new Set<string>();
+  const seenTitles = new Set<string>();
   const addName = async (name: string, legacyId: string): Promise<void> => {
     if (seenNames.has(name)) return;
     seenNames.add(name);
@@ -36,6 +37,8 @@ export async function importOperators(ctx: StepContext): Promise<void> {
       const id = src.r.int(row, 'id');
       const title = (src.r.text(row, 'title') ?? '').trim().slice(0, 100);
       if (title === '') { skip(ctx, 'operators', id, 'EMPTY', 'operator without a title'); continue; }
+      if (seenTitles.has(title)) { skip(ctx, 'operators', id, 'DUPLICATE', `a second profile titled '${title}'`); continue; }
+      seenTitles.add(title);
       const numberCode = (src.r.text(row, 'get_number') ?? '').trim();
       const balanceCode = (src.r.text(row, 'get_balance') ?? '').trim();
       const names = legacyNetworkNames(src.r.text(row, 'name'));
@@ -116,7 +119,7 @@ export async function importAggregatorsAndCards(ctx: StepContext): Promise<void>
       pushTo(cardsByDevice, device, { row, id: cards.r.int(row, 'id'), rawPlace: (cards.r.text(row, 'place') ?? '').trim() });
     }
   }
-  const importedDevices = new Set<number>();
+  const tokensSeen = new Map<string, number>();
   if (dev) {
     for (const row of dev.t.rows) {
       const c = ctx.report.counts.aggregators;
@@ -129,13 +132,15 @@ export async function importAggregatorsAndCards(ctx: StepContext): Promise<void>
       const token = legacyLinkToken(dev.r.text(row, 'token_remote'));
       if (!token) { skip(ctx, 'aggregators', id, 'NO_LINK_TOKEN', `'${title}': token_remote is empty or not a token a device can send`); continue; }
       const hash = hashSecret(token);
+      const twin = tokensSeen.get(hash);
+      if (twin !== undefined) { skip(ctx, 'aggregators', id, 'TOKEN_TAKEN', `'${title}': same token_remote as device ${twin}`); continue; }
+      tokensSeen.set(hash, id);
       const existing = await ctx.tx.selectFrom('aggregators').select(['id', 'model', 'settings']).where('link_token_hash', '=', hash).executeTakeFirst();
       const legacyCards = cardsByDevice.get(id) ?? [];
       if (existing) {
         const m = legacyModel(existing.model);
         if (!m || m.id !== model.id) { skip(ctx, 'aggregators', id, 'TOKEN_TAKEN', `'${title}': its token belongs to aggregator ${existing.id} (${existing.model})`); continue; }
         ctx.aggregators.set(id, { id: existing.id, model: m, settings: resolved(settingsOfStored(existing.settings)) });
-        importedDevices.add(id);
         c.present++;
         continue;
       }
@@ -168,7 +173,6 @@ export async function importAggregatorsAndCards(ctx: StepContext): Promise<void>
         created_at: ctx.now, updated_at: ctx.now,
       }).returning('id').executeTakeFirstOrThrow();
       ctx.aggregators.set(id, { id: ins.id, model, settings: resolved(settings) });
-      importedDevices.add(id);
       c.imported++;
     }
   }
