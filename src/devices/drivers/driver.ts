@@ -33,8 +33,8 @@ export interface Driver {
   prepare(channels: readonly number[]): string[];
   /** Commands when the last card of the aggregator leaves (the card goes back to its slot). */
   releaseAll(): string[];
-  /** The registration check, and how its answer is read (pack sections or an activation code). */
-  readonly registration: { readonly text: string; readonly kind: 'pack' | 'activation' | 'none' };
+  /** The registration check of the seated `channels`, and how its answer is read (pack sections or an activation code). */
+  registration(channels: readonly number[]): { readonly text: string; readonly kind: 'pack' | 'activation' | 'none' };
   /** Channel of a `modem>pack` / `modem>sms` section numbered `modem`, given the seated channels. */
   sectionChannel(modem: number, seated: readonly number[]): number | null;
   /** Lists every stored SMS (read or not: we delete after commit, so the list stays short). */
@@ -99,7 +99,7 @@ export function driverFor(modelId: string): Driver | undefined {
     kind, model, family: model.protocol,
     sectionChannel: (modem: number) => modem,
     smsList: 'modem>sms:4' as string | null,
-    registration: { text: 'modem>pack:AT+CREG?##ALL##1', kind: 'pack' as const },
+    registration: (channels: readonly number[]): { text: string; kind: 'pack' | 'activation' | 'none' } => ({ text: `modem>pack:AT+CREG?##${list(channels)}##1`, kind: 'pack' }),
     prepare: (channels: readonly number[]) => [`modem>pack:AT+CLIP=1##${list(channels)}##1`, `modem>pack:AT+CMGF=0##${list(channels)}##1`],
     releaseAll: (): string[] => [],
     deleteSms: (c: number, idx: readonly number[]) => [`modem>select:${c}`, ...idx.map((i) => `modem>send:AT+CMGD=${i}`)].join('&&'),
@@ -114,7 +114,7 @@ export function driverFor(modelId: string): Driver | undefined {
     case 'nano':
       return {
         ...base,
-        registration: { text: 'modem>activation', kind: 'activation' },
+        registration: () => ({ text: 'modem>activation', kind: 'activation' }),
         seat: (t) => (t[0] ? [`card:${t[0].place}`, 'modem>connect&&modem>on'] : []),
         prepare: () => ['modem>send:AT+CLIP=1', 'modem>send:AT+CMGF=0'],
         releaseAll: () => ['modem>disconnect&&card>null'],
@@ -146,7 +146,7 @@ export function driverFor(modelId: string): Driver | undefined {
     case 'box2':
       return {
         ...base,
-        registration: { text: 'modem>pack:AT+CREG?', kind: 'pack' },
+        registration: () => ({ text: 'modem>pack:AT+CREG?', kind: 'pack' }),
         sectionChannel: (modem, seated) => seated.find((c) => box2Modem(c) === modem) ?? null,
         seat: (t) => (t.length ? [[...t.map((s) => `modem>select:${s.channel}&&modem${box2Modem(s.channel)}>card:${s.position}`), 'modem>on'].join('&&')] : []),
         prepare: (channels) => channels.flatMap((c) => [`modem${box2Modem(c)}>send:AT+CLIP=1`, `modem${box2Modem(c)}>send:AT+CMGF=0`]),
@@ -160,7 +160,7 @@ export function driverFor(modelId: string): Driver | undefined {
     case 'organizer':
       return {
         ...base,
-        registration: { text: 'modem>pack:AT+CREG?##all##1', kind: 'pack' },
+        registration: (channels) => ({ text: `modem>pack:AT+CREG?##${list(channels)}##1`, kind: 'pack' }),
         seat: (t) => (t.length ? [[...t.map((s) => `modem[${s.channel}]>card:${s.position}`), 'modem>on'].join('&&')] : []),
         deleteSms: (c, idx) => idx.map((i) => `modem[${c}]>send:AT+CMGD=${i}`).join('&&'),
         sendSms: (c, to, text) => `modem>select:${c}&&sms>send:${to};${sanitiseSmsText(text)}`,
@@ -172,7 +172,7 @@ export function driverFor(modelId: string): Driver | undefined {
       return {
         ...base,
         smsList: null,
-        registration: { text: '', kind: 'none' },
+        registration: () => ({ text: '', kind: 'none' }),
         seat: (t) => t.map((s) => `.modem${s.channel}.card:${s.position}`),
         prepare: (channels) => channels.map((c) => `modem${c}.send:AT+CLIP=1`),
         deleteSms: () => '',

@@ -41,7 +41,7 @@ export interface SessionTimings {
 
 export const DEFAULT_SESSION_TIMINGS: SessionTimings = {
   rereadMs: 1000, smsPollMs: 30_000, regCheckMs: 60_000, regRetryMs: 10_000, restartAfterMs: 90_000,
-  seatTimeoutMs: 180_000, commandTimeoutMs: 60_000, sendTimeoutMs: 60_000,
+  seatTimeoutMs: 240_000, commandTimeoutMs: 150_000, sendTimeoutMs: 90_000,
 };
 
 export interface SessionDeps {
@@ -73,6 +73,8 @@ interface Seat {
 
 const text: Command<string>['parse'] = (a) => ({ ok: true, value: a });
 const isNull = (a: string): boolean => a.trim() === 'NULL' || a.trim() === '';
+/** SMART firmware powers its modems at boot; a card change before they are up is lost (device-link.md §4.8). */
+const SMART_BOOT_MS = 10_000;
 const registered = (s: number | null): boolean => s === 1 || s === 5;
 
 export class OnlineSession {
@@ -86,6 +88,9 @@ export class OnlineSession {
   private lastReg = -Infinity;
   private lastSms = -Infinity;
   private smsRunning: Promise<void> | null = null;
+  /** When the device last announced a (re)boot; SMART modems are left to finish booting before a card change. */
+  private bootAt = -Infinity;
+  private firstHeardAt: number | null = null;
   private smsAgain = false;
   private wakeUp: (() => void) | null = null;
   private dirty = true;
@@ -138,10 +143,11 @@ export class OnlineSession {
     const states = await this.d.repo.cardStates(this.aggId);
     await this.reconcileSeats(states);
     const now = this.d.clock.now();
-    if (this.seated.size > 0 && this.d.driver.registration.kind !== 'none') {
+    if (this.seated.size > 0 && this.d.driver.family === 'classic') {
       const unhealthy = [...this.seated.values()].some((s) => !registered(s.status));
       if (now - this.lastReg >= (unhealthy ? this.t.regRetryMs : this.t.regCheckMs)) await this.checkRegistration();
     }
+    if (this.d.driver.family === 'smart') this.restartStuck();
     if (this.d.driver.smsList && this.d.clock.now() - this.lastSms >= this.t.smsPollMs && this.seated.size > 0) this.requestSms();
     await this.sendQueued();
     await this.handleRequests();
@@ -185,6 +191,7 @@ export class OnlineSession {
     // 2. cards to seat.
     const todo = [...desired.values()].filter(({ target }) => !this.seated.has(target.channel));
     if (todo.length === 0) return;
+    if (this.d.driver.family === 'smart' && !this.smartSettled()) return;
     const targets = todo.map((x) => x.target);
     const now = this.d.clock.now();
     for (const { state, target } of todo) await this.d.repo.reportCard(state.cardId, state.generation, { position: 'ONLINE', channel: target.channel, statusCode: -1 });
@@ -211,6 +218,17 @@ export class OnlineSession {
     this.lastSms = -Infinity;
   }
 
+  /**
+   * SMART modems are powered by the firmware itself at boot; a card changed before they are up is
+   * lost. Wait until the device has been heard for SMART_BOOT_MS and its last boot is that old.
+   */
+  private smartSettled(): boolean {
+    const now = this.d.clock.now();
+    if (this.ch.lastHeardAt === null) return false;
+    this.firstHeardAt ??= now;
+    return now - this.firstHeardAt >= SMART_BOOT_MS && now - this.bootAt >= SMART_BOOT_MS;
+  }
+
   /** Sends seating chains one after the other; every answer of every sub-command must be truthy. */
   private async runSeat(cmds: readonly string[]): Promise<boolean> {
     for (const cmd of cmds) {
@@ -235,7 +253,7 @@ export class OnlineSession {
 
   private async checkRegistration(): Promise<void> {
     this.lastReg = this.d.clock.now();
-    const reg = this.d.driver.registration;
+    const reg = this.d.driver.registration([...this.seated.keys()]);
     const r = await this.send(reg.text, this.t.commandTimeoutMs);
     if (!r.ok) return;
     const seatedChannels = [...this.seated.keys()];
@@ -252,6 +270,11 @@ export class OnlineSession {
         await this.setStatus(seat, stat.ok ? stat.value.stat : seat.status !== null && seat.status < 0 ? seat.status : 0);
       }
     }
+    this.restartStuck();
+  }
+
+  /** Restarts modems that have not registered for `restartAfterMs` (and were not restarted that recently). */
+  private restartStuck(): void {
     const now = this.d.clock.now();
     const stuck = [...this.seated.values()].filter((s) => (s.status === 0 || s.status === 4 || s.status === 2 || (s.status !== null && s.status < 0))
       && now - s.statusSince >= this.t.restartAfterMs && now - s.lastRestart >= this.t.restartAfterMs);
@@ -335,6 +358,8 @@ export class OnlineSession {
 
   private subscribe(): void {
     const u = this.ch.unsolicited;
+    // A boot banner that arrived before this session started still counts.
+    for (const m of u.list({ regex: /^\s*SR start/ })) this.bootAt = Math.max(this.bootAt, m.at);
     if (this.d.driver.family === 'classic') {
       this.unsubscribe.push(u.subscribe({ regex: /\+CMTI:/ }, () => this.requestSms()));
       this.unsubscribe.push(u.subscribe({ predicate: (m) => { const i = m.body.indexOf('+CLIP:'); return i >= 0 && i < 12; } }, (m) => { void this.onClip(m); }));
@@ -346,6 +371,7 @@ export class OnlineSession {
 
   private onReboot(): void {
     this.stats.reboots++;
+    this.bootAt = this.d.clock.now();
     this.d.log.warn({ aggregator: this.aggId }, 'device rebooted; seating again');
     this.seated.clear();
     this.shared = null;
