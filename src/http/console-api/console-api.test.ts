@@ -109,4 +109,14 @@ describe('console-api / layout, online, settings, me', () => {
     const s = (await req('viewer', 'GET', '/session')).json() as { user: { lang: string } };
     assert.equal(s.user.lang, 'en');
   });
+
+  test('sms parts / the raw PDUs of a message in order; unknown id → 404', async () => {
+    const sms = await store.db.insertInto('sms').values({ card_id: cards.A1!, number: '79990000001', sender: 'x', text: 'ab', sent_at: null, received_at: 1 }).returning('id').executeTakeFirstOrThrow();
+    for (const seq of [2, 1]) {
+      await store.db.insertInto('sms_parts').values({ card_id: cards.A1!, sender: 'x', pdu: `PDU${seq}`, ref: 9, total: 2, seq, dedup_key: `k${seq}`, received_at: seq, sms_id: sms.id }).execute();
+    }
+    const r = await req('viewer', 'GET', `/sms/${sms.id}/parts`);
+    assert.deepEqual((r.json() as { items: Array<{ pdu: string }> }).items.map((x) => x.pdu), ['PDU1', 'PDU2']);
+    assert.equal((await req('viewer', 'GET', '/sms/99999/parts')).statusCode, 404);
+  });
 });

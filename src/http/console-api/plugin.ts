@@ -7,6 +7,7 @@
  * - `GET /aggregators/:id/layout` — slot map from the model descriptor (./layout.ts)
  * - `GET /online`, `POST /online`, `POST /online/stop`, `POST /online/:cardId/sms` (./online.ts)
  * - `PATCH /me` — own language (./me.ts)
+ * - `GET /sms/:id/parts` — raw PDUs of a message (./sms-parts.ts)
  * - `GET /settings`, `PUT /settings` — time zone, retention, SMS storage (./settings.ts)
  * A route the admin API already serves is skipped here (theirs wins), so both can grow.
  * Contracts the console already calls but nobody serves yet are listed in ./README.md; the
@@ -22,6 +23,7 @@ import { layoutRoute } from './layout.ts';
 import { onlineRoutes } from './online.ts';
 import { meRoute } from './me.ts';
 import { settingsRoutes } from './settings.ts';
+import { smsPartsRoute } from './sms-parts.ts';
 import type { ConsoleRoute } from './route.ts';
 
 export interface ConsoleApiOptions { store: Store; clock?: Clock }
@@ -36,7 +38,7 @@ export async function consoleApiPlugin(app: FastifyInstance, o: ConsoleApiOption
     return sendError(reply, code, message);
   });
   const defaults = () => ({ timeZone: app.simnav?.timeZone ?? 'UTC', retentionDays: 0, smsStorage: 'delete' as const });
-  const routes: ConsoleRoute[] = [layoutRoute(ctx), ...onlineRoutes(ctx), meRoute(ctx), ...settingsRoutes(ctx, defaults)];
+  const routes: ConsoleRoute[] = [layoutRoute(ctx), ...onlineRoutes(ctx), meRoute(ctx), ...settingsRoutes(ctx, defaults), smsPartsRoute(ctx)];
   for (const r of routes) {
     if (app.hasRoute({ method: r.method, url: `${app.prefix}${r.url}` })) continue;
     app.route({

@@ -66,7 +66,9 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
   }
 
   async function command(a: Aggregator, what: 'init' | 'stop'): Promise<void> {
-    const r = await post<unknown>(`/aggregators/${a.id}/${what}`);
+    if (what === 'stop' && !(await confirmDialog(t('stopConfirm', { title: a.title }), t('stop')))) return;
+    // Stop takes every card of the aggregator offline (the runtime then idles it); init needs the runtime's endpoint.
+    const r = what === 'stop' ? await post<unknown>('/online/stop', { aggregatorId: a.id }) : await post<unknown>(`/aggregators/${a.id}/init`);
     if (!r.ok) { toastError(r.error); return; }
     toast(t(what === 'init' ? 'initQueued' : 'stopQueued'), 'ok');
   }

@@ -50,6 +50,7 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
   const bulk = h('div', { class: 'toolbar bulk' }, count, selCount,
     ctx.canWrite ? [
       h('button', { type: 'button', class: 'btn', 'data-bulk': 'add-to-pool', onclick: () => addToPool() }, t('addToPool')),
+      p.get('poolId') ? h('button', { type: 'button', class: 'btn', 'data-bulk': 'remove-from-pool', onclick: () => { void removeFromPool(); } }, t('removeFromPool')) : null,
       h('button', { type: 'button', class: 'btn', 'data-bulk': 'pool-from-selection', onclick: () => newPool('selection') }, t('poolFromSelection')),
       h('button', { type: 'button', class: 'btn', 'data-bulk': 'pool-from-filter', onclick: () => newPool('filter') }, t('poolFromFilter')),
       h('button', { type: 'button', class: 'btn', 'data-bulk': 'scan', onclick: () => { void task('scan_number'); } }, t('scanNumber')),
@@ -152,6 +153,15 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
       toast(t('addedToPool', { n: selected.size }), 'ok');
       void load();
     }));
+  }
+
+  async function removeFromPool(): Promise<void> {
+    if (!needSelection()) return;
+    const r = await post<{ removed: number }>(`/pools/${p.get('poolId')}/cards/remove`, { cardIds: [...selected] });
+    if (!r.ok) { toastError(r.error); return; }
+    toast(t('removedFromPool', { n: r.value.removed }), 'ok');
+    selected.clear();
+    void load();
   }
 
   function newPool(from: 'selection' | 'filter'): void {

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../lib/clock.ts';
+import { createTestStore } from '../../store/testing.ts';
+import { createEventBus, type Stamped } from '../../domain/events/bus.ts';
+import { createAggregator } from '../../domain/aggregators/aggregators.ts';
+import { createCard } from '../../domain/inventory/cards.ts';
+import { startStoreWatch } from './store-watch.ts';
+
+test('store watch / SMS, calls, card status and online flips written by others are published once each', async () => {
+  const store = await createTestStore('sqlite');
+  try {
+    const clock = new FakeClock(Date.UTC(2026, 0, 1));
+    const ctx = { db: store.db, clock };
+    const a = await createAggregator(ctx, { model: 'SR-Box-8', title: 'box' });
+    assert.ok(a.ok);
+    const c = await createCard(ctx, { aggregatorId: a.value.aggregator.id, place: 'A', number: '79990000001' });
+    assert.ok(c.ok);
+    // An SMS that existed before the watch started is history, not news.
+    await store.db.insertInto('sms').values({ card_id: c.value.id, number: '79990000001', sender: 'old', text: 'old', sent_at: null, received_at: clock.now() }).execute();
+    const bus = createEventBus({ clock });
+    const got: Stamped[] = [];
+    bus.subscribe((e) => got.push(e));
+    const watch = await startStoreWatch({ store, clock, bus, intervalMs: 1000 });
+    assert.equal(got.length, 0);
+
+    await store.db.insertInto('sms').values({ card_id: c.value.id, number: '79990000001', sender: 'Bank', text: 'code 1234', sent_at: null, received_at: clock.now() }).execute();
+    await store.db.insertInto('calls').values({ card_id: c.value.id, number: '79990000001', caller: '79001112233', at: clock.now() }).execute();
+    await store.db.insertInto('card_online').values({ card_id: c.value.id, aggregator_id: a.value.aggregator.id, desired: 'online', position: 'ONLINE', channel: 1, status_code: 1, status_at: clock.now(), updated_at: clock.now() }).execute();
+    await store.db.updateTable('aggregators').set({ last_heard_at: clock.now() }).execute();
+    await watch.tick();
+    await watch.tick();
+    const types = got.map((e) => e.type);
+    assert.deepEqual(types.filter((t) => t === 'sms.received').length, 1);
+    const sms = got.find((e) => e.type === 'sms.received');
+    assert.equal(sms?.type === 'sms.received' ? sms.text : '', 'code 1234');
+    assert.equal(types.filter((t) => t === 'call.incoming').length, 1);
+    const status = got.find((e) => e.type === 'card.status');
+    assert.equal(status?.type === 'card.status' ? status.statusCode : null, 1);
+    assert.equal(types.filter((t) => t === 'card.status').length, 1);
+    assert.ok(types.includes('aggregator.status'));
+
+    // Silence past the online window flips the aggregator offline once.
+    got.length = 0;
+    await clock.advance(10 * 60_000);
+    await watch.tick();
+    const flips = got.filter((e) => e.type === 'aggregator.status');
+    assert.equal(flips.length, 1);
+    assert.equal(flips[0]?.type === 'aggregator.status' ? flips[0].online : null, false);
+    watch.stop();
+  } finally {
+    await store.close();
+  }
+});
