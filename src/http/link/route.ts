@@ -6,7 +6,10 @@
  * unknown token, a hold or a malformed poll. Nothing a device sends can make this route fail.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LinkHub } from '../../devices/link/link-hub.ts';
+import type { QueryInput } from '../../codec/index.ts';
+
+/** What serves a poll: the LinkHub, or in a cluster the router that relays it to the session's node (src/cluster). */
+export interface PollHandler { handle(query: QueryInput, meta?: { forwardedBy?: string | undefined }): Promise<string> }
 
 /** Largest poll body accepted (a full SIM listing is a few KB). */
 export const LINK_BODY_LIMIT = 256 * 1024;
@@ -21,7 +24,7 @@ function params(req: FastifyRequest): Record<string, unknown> {
   return q;
 }
 
-export async function linkRoutes(app: FastifyInstance, opts: { hub: LinkHub }): Promise<void> {
+export async function linkRoutes(app: FastifyInstance, opts: { hub: PollHandler }): Promise<void> {
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: LINK_BODY_LIMIT }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
@@ -30,7 +33,8 @@ export async function linkRoutes(app: FastifyInstance, opts: { hub: LinkHub }): 
   const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<string> => {
     let body = '';
     try {
-      body = await opts.hub.handle(params(req));
+      const by = req.headers['x-simnav-forwarded-by'];
+      body = await opts.hub.handle(params(req), { forwardedBy: typeof by === 'string' ? by : undefined });
     } catch (err) {
       req.log.error({ err }, 'link poll failed');
     }
