@@ -30,7 +30,8 @@ export interface World {
   controlUrl: string;
   store: TestStore;
   app: FastifyInstance;
-  runtime: DeviceRuntime;
+  /** The runtime the suite started (null when buildApp runs its own). */
+  runtime: DeviceRuntime | null;
   sim: Simulator;
   /** Demo device id → aggregator id. */
   aggregators: Map<string, number>;
@@ -50,12 +51,17 @@ export async function createWorld(): Promise<World> {
     const u = await createUser(ctx, { login, role, password: PASSWORD, lang: 'en' });
     if (!u.ok) throw new Error(`user ${login}: ${u.error.message}`);
   }
-  const app = await buildApp({ store, clock, logLevel: false });
-  const runtime = createDeviceRuntime({
-    store, clock, outbox: app.simnav.pools.outbox,
-    timings: { rereadMs: 300, smsPollMs: 2000, regCheckMs: 5000, regRetryMs: 1000, seatTimeoutMs: 20_000, commandTimeoutMs: 10_000, sendTimeoutMs: 10_000 },
-  });
-  if (!app.hasRoute({ method: 'GET', url: '/link.php' })) await app.register(linkRoutes, { hub: runtime.hub });
+  // `deviceRuntime: true` is what `simnav serve` passes once buildApp owns the link route and the
+  // runtime; until then (older buildApp) the suite wires the runtime itself, as serve would.
+  const app = await buildApp({ store, clock, logLevel: false, ...({ deviceRuntime: true } as object) });
+  let runtime: DeviceRuntime | null = null;
+  if (!app.hasRoute({ method: 'GET', url: '/link.php' })) {
+    runtime = createDeviceRuntime({
+      store, clock, outbox: app.simnav.pools.outbox,
+      timings: { rereadMs: 300, smsPollMs: 2000, regCheckMs: 5000, regRetryMs: 1000, seatTimeoutMs: 20_000, commandTimeoutMs: 10_000, sendTimeoutMs: 10_000 },
+    });
+    await app.register(linkRoutes, { hub: runtime.hub });
+  }
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
 
   const fleet = demoFleet();
@@ -91,14 +97,14 @@ export async function createWorld(): Promise<World> {
   }
   const control = buildControlApi(sim);
   const controlUrl = await control.listen({ port: 0, host: '127.0.0.1' });
-  await runtime.start();
+  await runtime?.start();
   sim.start();
   void (app.server.address() as AddressInfo);
   return {
     url, controlUrl, store, app, runtime, sim, aggregators, sims,
     async stop() {
       await sim.stop();
-      await runtime.stop();
+      await runtime?.stop();
       await control.close();
       await app.close();
       await store.close();
