@@ -54,8 +54,13 @@ const BALANCE = /^(<=|>=|=|<|>)?\s*(-?\d{1,12}(?:[.,]\d{1,4})?)$/;
 
 type CardQuery = SelectQueryBuilder<Db, 'cards' | 'aggregators', object>;
 
+/**
+ * Case-insensitive substring match. Both sides are lowered by the database, so the comparison is
+ * consistent: on SQLite `lower()` folds ASCII only (Cyrillic stays case-sensitive there), on
+ * PostgreSQL it folds every letter.
+ */
 function contains(col: string, text: string) {
-  return sql<boolean>`lower(${sql.ref(col)}) like ${'%' + likeEscape(text.toLowerCase()) + '%'} escape '\\'`;
+  return sql<boolean>`lower(${sql.ref(col)}) like lower(${'%' + likeEscape(text) + '%'}) escape '\\'`;
 }
 
 /** Operator profile names (upper-case network names) whose title matches `text`, case-insensitive. */
@@ -79,11 +84,11 @@ async function filtered(ctx: AdminCtx, who: Principal, f: CardFilter): Promise<O
   if (f.iccid) q = q.where(contains('cards.iccid', f.iccid));
   if (f.title) q = q.where(contains('cards.title', f.title));
   if (f.operator) {
-    const names = (await operatorNames(ctx, f.operator)).map((n) => n.toLowerCase());
+    const names = await operatorNames(ctx, f.operator);
     const op = f.operator;
     q = q.where((eb) => eb.or([
       contains('cards.operator', op),
-      ...(names.length > 0 ? [eb(sql`lower(${sql.ref('cards.operator')})`, 'in', names)] : []),
+      ...(names.length > 0 ? [sql<boolean>`lower(${sql.ref('cards.operator')}) in (${sql.join(names.map((n) => sql`lower(${n})`))})`] : []),
     ]));
   }
   if (f.aggregatorId !== undefined) q = q.where('cards.aggregator_id', '=', f.aggregatorId);

@@ -26,7 +26,7 @@ export interface CallView {
 }
 
 function like(col: string, text: string) {
-  return sql<boolean>`lower(${sql.ref(col)}) like ${'%' + likeEscape(text.toLowerCase()) + '%'} escape '\\'`;
+  return sql<boolean>`lower(${sql.ref(col)}) like lower(${'%' + likeEscape(text) + '%'}) escape '\\'`;
 }
 
 function scopeIds(who: Principal): number[] | null {
