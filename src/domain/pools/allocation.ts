@@ -41,7 +41,7 @@ async function onlinePlaces(tx: Tx, info: AggregatorInfo): Promise<Place[]> {
 }
 
 /** Eligible cards of the pool on one aggregator, FREE first, then place order. */
-async function candidatesOn(tx: Tx, ctx: PoolCtx, view: FleetView, poolId: number, aggregatorId: number, req: OpenRequest): Promise<Candidate[]> {
+async function candidatesOn(tx: Tx, ctx: PoolCtx, view: FleetView, poolId: number, aggregatorId: number, req: OpenRequest, limit?: number): Promise<Candidate[]> {
   let q = tx.selectFrom('pool_cards as pc').innerJoin('cards as c', 'c.id', 'pc.card_id')
     .leftJoin('card_online as co', 'co.card_id', 'pc.card_id')
     .select(['pc.card_id as cardId', 'pc.aggregator_id as aggregatorId', 'c.place as place', 'c.number as number', 'pc.used as used'])
@@ -49,7 +49,8 @@ async function candidatesOn(tx: Tx, ctx: PoolCtx, view: FleetView, poolId: numbe
     .where((eb) => eb.or([eb('co.desired', 'is', null), eb('co.desired', '<>', 'online')]))
     .where(filterSql(req.filters, view.countryCodes));
   if (!req.repeat) q = q.where('pc.used', '=', 0);
-  const rows = await q.orderBy('pc.used').orderBy('pc.place_sort').orderBy('c.place').execute();
+  q = q.orderBy('pc.used').orderBy('pc.place_sort').orderBy('c.place');
+  const rows = await (limit === undefined ? q : q.limit(limit)).execute();
   return rows.map((r) => ({ cardId: r.cardId, aggregatorId: r.aggregatorId, place: r.place, number: r.number ?? '', used: Number(r.used) === 1 }));
 }
 
@@ -100,18 +101,22 @@ async function planOn(
 ): Promise<{ chosen: Array<Candidate & { channel: number | null }>; hadCandidates: boolean }> {
   const info = view.aggregators.get(aggregatorId);
   if (!info || !info.model) return { chosen: [], hadCandidates: false };
-  let cands = await candidatesOn(tx, ctx, view, poolId, aggregatorId, req);
-  if (restrictTo) cands = cands.filter((c) => restrictTo.has(c.cardId));
-  if (cands.length === 0) return { chosen: [], hadCandidates: false };
   const online = knownOnline ?? await onlinePlaces(tx, info);
-  const withPlace = cands.flatMap((c) => { const p = placeOf(info, c.place); return p ? [{ c, p }] : []; });
-  const plan = planOnline(info.model, info.settings, { online, candidates: withPlace.map((x) => x.p), want });
-  const chosen: Array<Candidate & { channel: number | null }> = [];
-  plan.places.forEach((p, i) => {
-    const hit = withPlace.find((x) => x.p.line === p.line && x.p.slot === p.slot);
-    if (hit) chosen.push({ ...hit.c, channel: plan.seats[i]?.channel ?? null });
-  });
-  return { chosen, hadCandidates: true };
+  // A small first page usually decides a small `want`; the full list only when it does not.
+  const page = want === 'max' || restrictTo ? undefined : Math.max(16, want * 4);
+  for (let limit = page; ; limit = undefined) {
+    let cands = await candidatesOn(tx, ctx, view, poolId, aggregatorId, req, limit);
+    if (restrictTo) cands = cands.filter((c) => restrictTo.has(c.cardId));
+    if (cands.length === 0) return { chosen: [], hadCandidates: false };
+    const withPlace = cands.flatMap((c) => { const p = placeOf(info, c.place); return p ? [{ c, p }] : []; });
+    const plan = planOnline(info.model, info.settings, { online, candidates: withPlace.map((x) => x.p), want });
+    const chosen: Array<Candidate & { channel: number | null }> = [];
+    plan.places.forEach((p, i) => {
+      const hit = withPlace.find((x) => x.p.line === p.line && x.p.slot === p.slot);
+      if (hit) chosen.push({ ...hit.c, channel: plan.seats[i]?.channel ?? null });
+    });
+    if (limit === undefined || chosen.length >= (want as number) || cands.length < limit) return { chosen, hadCandidates: true };
+  }
 }
 
 /** Places online on every aggregator (any pool): one query. */

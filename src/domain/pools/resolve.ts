@@ -69,16 +69,23 @@ export async function resolvePoolNumbers(
       for (let i = 1; n.length - i >= MIN_SUFFIX_DIGITS; i++) exact.add(n.slice(i));
     }
   }
-  const rows: PoolCardRaw[] = [];
+  // Find the cards by number first (two indexes on cards), then their pool rows by primary key:
+  // the query planner never has to guess between the pool's index and the number's.
+  const ids = new Set<number>();
   const exactList = [...exact];
   for (let i = 0; i < exactList.length; i += 500) {
-    rows.push(...await poolCardQuery(db, poolId).where('c.number', 'in', exactList.slice(i, i + 500)).execute());
+    for (const r of await db.selectFrom('cards').select('id').where('number', 'in', exactList.slice(i, i + 500)).execute()) ids.add(r.id);
   }
   const tailList = [...tails];
   for (let i = 0; i < tailList.length; i += 500) {
-    rows.push(...await poolCardQuery(db, poolId)
-      .where(sql<boolean>`${tailSql(dialect)} in (${sql.join(tailList.slice(i, i + 500))})`)
-      .where('c.number', 'is not', null).execute());
+    const rows = await db.selectFrom('cards').select('id')
+      .where(sql<boolean>`${tailSql(dialect)} in (${sql.join(tailList.slice(i, i + 500))})`).execute();
+    for (const r of rows) ids.add(r.id);
+  }
+  const rows: PoolCardRaw[] = [];
+  const idList = [...ids];
+  for (let i = 0; i < idList.length; i += 500) {
+    rows.push(...await poolCardQuery(db, poolId).where('pc.card_id', 'in', idList.slice(i, i + 500)).execute());
   }
   rows.sort((a, b) => a.cardId - b.cardId);
   for (const n of requested) {

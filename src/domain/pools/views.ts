@@ -8,12 +8,20 @@ import type { Place } from '../../models/index.ts';
 import type { PoolCtx } from './context.ts';
 import { filterKey, filterSql, matchesFilters } from './filters.ts';
 import type { NumberFilters } from './filters.ts';
-import { placeOf, FLEET_TTL_MS } from './fleet.ts';
+import { placeOf } from './fleet.ts';
 import type { FleetView } from './fleet.ts';
 import { poolCardQuery, toPoolCard } from './resolve.ts';
 import type { PoolCard } from './resolve.ts';
 import { simStatus } from './status.ts';
 import type { SimStatus } from './status.ts';
+
+/**
+ * How long a pool snapshot is reused when nothing changed through this service. Every write of
+ * the pools service invalidates at once; the TTL only bounds how long changes made elsewhere
+ * (a scan filling in numbers or operators, an edit on another node) take to show in
+ * getPoolStatus / getAgregators / getOperators.
+ */
+export const SNAPSHOT_TTL_MS = 30_000;
 
 interface SnapRow { cardId: number; aggregatorId: number; place: string; number: string; operator: string | null; used: boolean; online: boolean }
 
@@ -68,7 +76,7 @@ export function createPoolViews(ctx: PoolCtx, epoch: () => number) {
     const cur = snaps.get(poolId);
     if (cur) {
       const s = await cur.catch(() => null);
-      if (s && s.epoch === epoch() && ctx.clock.now() - s.at <= FLEET_TTL_MS) return s;
+      if (s && s.epoch === epoch() && ctx.clock.now() - s.at <= SNAPSHOT_TTL_MS) return s;
       if (snaps.get(poolId) !== cur) return snapshot(poolId);
     }
     const p = load(poolId);
