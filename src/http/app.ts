@@ -25,6 +25,7 @@ import { poolApiRoutes } from './pool-api/plugin.ts';
 import { timeFormatter } from './pool-api/time.ts';
 import type { BadKeyLimiterOptions } from './pool-api/bad-key-limiter.ts';
 import { adminApi } from './admin/plugin.ts';
+import { linkPlugin } from './link/plugin.ts';
 
 export interface AppDeps {
   store: Store;
@@ -43,6 +44,8 @@ export interface AppDeps {
   badKey?: BadKeyLimiterOptions;
   /** Largest request body, bytes (413 above). Default 1 MiB. */
   bodyLimit?: number;
+  /** Start the device runtime's online sessions with the app (`simnav serve`). Default false: link polls are answered, nothing is driven. */
+  deviceRuntime?: boolean;
 }
 
 /** What the plugins share; reachable as `app.simnav`. */
@@ -96,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventsPlugin, { store: deps.store, clock });
   await app.register(consoleApiPlugin, { prefix: '/api/v1', store: deps.store, clock });
   await app.register(consolePlugin, {});
+  await app.register(linkPlugin, { store: deps.store, clock, pools, start: deps.deviceRuntime === true });
   // ─────────────────────────────────────────────────────────────────────────────────────────
 
   return app;

@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`simnav serve: cannot open ${maskUrl(c.db)}: ${(e as Error).message}\n`);
     return 1;
   }
-  const app = await buildApp({ store, timeZone: c.timeZone, sendSmsTimeoutMs: c.sendSmsTimeoutMs, logLevel: c.logLevel === 'silent' ? false : c.logLevel });
+  const app = await buildApp({ store, timeZone: c.timeZone, sendSmsTimeoutMs: c.sendSmsTimeoutMs, logLevel: c.logLevel === 'silent' ? false : c.logLevel, deviceRuntime: true });
   await ensureFirstAdmin(store, app.log);
   let address: string;
   try {

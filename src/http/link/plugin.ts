@@ -1,0 +1,36 @@
+/**
+ * The device side of the app: the link route (./route.ts) and the device runtime behind it
+ * (src/devices/runtime.ts). The hub always answers polls (liveness, tokens); sessions — which
+ * drive the hardware — start with the app only when `start` is true (`simnav serve`), so tests
+ * that build the app for other surfaces do not get sessions writing card state.
+ * The runtime is reachable as `app.deviceRuntime`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../store/open-store.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { PoolService } from '../../domain/pools/service.ts';
+import { createDeviceRuntime, type DeviceRuntime } from '../../devices/runtime.ts';
+import { linkRoutes } from './route.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance { deviceRuntime: DeviceRuntime }
+}
+
+export interface LinkPluginOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly pools: PoolService;
+  /** Start the online sessions when the app is ready (default false). */
+  readonly start?: boolean;
+}
+
+async function plugin(app: FastifyInstance, opts: LinkPluginOptions): Promise<void> {
+  const runtime = createDeviceRuntime({ store: opts.store, clock: opts.clock, outbox: opts.pools.outbox, log: app.log });
+  app.decorate('deviceRuntime', runtime);
+  await app.register(linkRoutes, { hub: runtime.hub });
+  if (opts.start) app.addHook('onReady', async () => { await runtime.start(); });
+  app.addHook('onClose', async () => { await runtime.stop(); });
+}
+
+/** Registered at the root (not encapsulated) so `app.deviceRuntime` is visible everywhere. */
+export const linkPlugin = Object.assign(plugin, { [Symbol.for('skip-override')]: true });
