@@ -101,6 +101,7 @@ for (const dialect of testDialects()) {
       assert.deepEqual(first.schema.extraColumns, ['cards.extra_note']);
       assert.deepEqual(first.schema.missingColumns, []);
       assert.deepEqual(first.schema.missingTables, []);
+      assert.deepEqual(first.schema.extraTables, ['staff']);
       assert.deepEqual(counts(first), {
         operators: [4, 1, 0, 1, 2], networkNames: [5, 2, 2, 0, 1], disks: [3, 3, 0, 0, 0], diskCards: [4, 2, 0, 0, 2],
         aggregators: [6, 4, 0, 0, 2], cards: [10, 7, 0, 0, 3], pools: [2, 1, 0, 0, 1], poolCards: [7, 4, 0, 0, 3],
@@ -237,6 +238,7 @@ for (const dialect of testDialects()) {
       assert.equal(first.schema.shape, 'may-2021');
       assert.deepEqual(first.schema.missingColumns, ['devices.serial', 'cards.iccid', 'cards.last_balance', 'sms_incoming.modified']);
       assert.deepEqual(first.schema.extraColumns, []);
+      assert.deepEqual(first.schema.extraTables, []);
       assert.deepEqual(first.schema.missingTables, ['operators_uniq', 'folders', 'cards2folder']);
       assert.deepEqual(counts(first), {
         operators: [0, 0, 0, 0, 0], networkNames: [0, 0, 0, 0, 0], disks: [0, 0, 0, 0, 0], diskCards: [0, 0, 0, 0, 0],

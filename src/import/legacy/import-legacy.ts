@@ -87,7 +87,7 @@ class DryRunRollback extends Error {}
 export async function importLegacy(source: LegacySource, store: Store, opts: ImportOptions): Promise<ImportResult> {
   const report: ImportReport = {
     source: source.label, dryRun: opts.dryRun === true,
-    schema: { shape: 'sept-2021', missingTables: [], missingColumns: [], extraColumns: [] },
+    schema: { shape: 'sept-2021', missingTables: [], missingColumns: [], extraColumns: [], extraTables: [] },
     counts: emptyCounts(), skipped: [], warnings: [], charsetRepairs: {}, notImported: {},
   };
   const tables = new Map<string, LegacyTable>();
@@ -109,6 +109,7 @@ export async function importLegacy(source: LegacySource, store: Store, opts: Imp
     const modems = schema.get('modems');
     if (schema.get('card2pool')?.has('done') || modems?.has('row') || modems?.has('numbers') || modems?.has('pool_id')) report.schema.shape = 'may-2021';
     for (const [t, why] of Object.entries(NOT_IMPORTED)) if (schema.has(t)) report.notImported[t] = why;
+    for (const t of schema.keys()) if (!(t in LEGACY_TABLES) && !(t in NOT_IMPORTED) && t !== 'answer') report.schema.extraTables.push(t);
   } catch (e) {
     return { ok: false, error: { code: 'SOURCE_QUERY_FAILED', message: `${source.label}: ${(e as Error).message}` } };
   }

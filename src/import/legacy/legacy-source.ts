@@ -107,6 +107,8 @@ function text(v: unknown): string {
 
 function mysqlSource(conn: Connection, database: string, label: string): LegacySource {
   let cached: LegacySchema | undefined;
+  /** Lower-case table name → the name as the server spells it (table names are case-sensitive on Linux). */
+  const spelled = new Map<string, string>();
   return {
     label,
     async schema() {
@@ -118,6 +120,7 @@ function mysqlSource(conn: Connection, database: string, label: string): LegacyS
       const tables = new Map<string, Map<string, LegacyColumn>>();
       for (const r of rows) {
         const table = text(r.TABLE_NAME).toLowerCase();
+        if (!spelled.has(table)) spelled.set(table, text(r.TABLE_NAME));
         const name = text(r.COLUMN_NAME).toLowerCase();
         const cols = tables.get(table) ?? new Map<string, LegacyColumn>();
         cols.set(name, { name, dataType: text(r.DATA_TYPE).toLowerCase(), charset: declaredCharset(r.CHARACTER_SET_NAME === null ? null : text(r.CHARACTER_SET_NAME)) });
@@ -136,7 +139,7 @@ function mysqlSource(conn: Connection, database: string, label: string): LegacyS
       const list = [...columns.values()].map((c) =>
         c.dataType === 'timestamp' || c.dataType === 'datetime' ? `UNIX_TIMESTAMP(${ident(c.name)}) AS ${ident(c.name)}` : ident(c.name));
       const order = columns.has('id') ? ` ORDER BY ${ident('id')}` : '';
-      const [rows] = await conn.query(`SELECT ${list.join(', ')} FROM ${ident(table)}${order} LIMIT ${MAX_ROWS_PER_TABLE}`) as [Array<Record<string, unknown>>, FieldPacket[]];
+      const [rows] = await conn.query(`SELECT ${list.join(', ')} FROM ${ident(spelled.get(table) ?? table)}${order} LIMIT ${MAX_ROWS_PER_TABLE}`) as [Array<Record<string, unknown>>, FieldPacket[]];
       const out = rows.map((r) => {
         const m = new Map<string, RawValue>();
         // mysql2 keys rows by the column label as the server spelled it; compare case-insensitively.

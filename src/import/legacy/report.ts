@@ -41,6 +41,8 @@ export interface ImportReport {
     missingColumns: string[];
     /** `table.column` this database has that the importer does not know (ignored). */
     extraColumns: string[];
+    /** Tables this database has that the importer does not know (ignored). */
+    extraTables: string[];
   };
   readonly counts: Record<Entity, EntityCount>;
   readonly skipped: Skip[];
@@ -67,6 +69,7 @@ export function formatReport(r: ImportReport): string {
   if (r.schema.missingTables.length) lines.push(`missing tables (nothing to import): ${r.schema.missingTables.join(', ')}`);
   if (r.schema.missingColumns.length) lines.push(`missing columns (defaults used): ${r.schema.missingColumns.join(', ')}`);
   if (r.schema.extraColumns.length) lines.push(`unknown columns (ignored): ${r.schema.extraColumns.join(', ')}`);
+  if (r.schema.extraTables.length) lines.push(`unknown tables (ignored): ${r.schema.extraTables.join(', ')}`);
   lines.push('', `${'what'.padEnd(14)} ${'read'.padStart(7)} ${'imported'.padStart(9)} ${'present'.padStart(8)} ${'updated'.padStart(8)} ${'skipped'.padStart(8)}`);
   for (const e of ENTITIES) {
     const c = r.counts[e];
