@@ -60,7 +60,8 @@ export async function execClassic(ctx: CommandContext, raw: string): Promise<str
     return powerModems(hw, hw.modems.filter((x) => (g === 1 ? x.index <= 4 : x.index >= 5)), false);
   }
   if (cmd === 'modem>connect' || cmd === 'modem>disconnect' || cmd === 'modem>disconect') return '1';
-  if (cmd === 'modem>status') return hw.modems.some((x) => x.powered) && hw.mechanics.placeFor(1) !== undefined ? '1' : 'NULL';
+  // Train: `0` when the contacts are open or the modems unpowered (device-link.md §3.2), else `1`.
+  if (cmd === 'modem>status') return hw.modems.some((x) => x.powered) && hw.mechanics.placeFor(1) !== undefined ? '1' : '0';
   if ((m = /^modem>select:(.*)$/.exec(cmd))) {
     const n = Number(m[1]);
     const max = kind === 'box2' ? 8 : hw.modems.length;

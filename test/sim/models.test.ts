@@ -124,7 +124,9 @@ test('sr-train / row r via modems 1–8 and row r+3 via modems 9–16', async ()
     assert.deepEqual(await s.run('row:4&&row:5&&modem>connect', 3), ['1', '1', '1']);
     assert.deepEqual(await s.run('row:now'), ['5']);
     assert.deepEqual(await s.run('row:max'), ['20']);
+    assert.deepEqual(await s.run('modem>status'), ['0'], 'modems not powered yet');
     assert.deepEqual(await s.run('modem>on'), ['1']);
+    assert.deepEqual(await s.run('modem>status'), ['1']);
     await drive(s.sim, s.clock, 15_000);
     const pack = parsePackAnswer((await s.run('modem>pack:AT+CREG?##ALL##1'))[0]!);
     assert.equal(pack.sections.length, 16);
