@@ -1,11 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auditRows, seedCard, startPanel, type Panel } from './support.ts';
+import { testDialects } from '../../src/store/testing.ts';
 import { hashSecret } from '../../src/domain/auth/secrets.ts';
 
-describe('admin api: aggregators', () => {
+for (const dialect of testDialects()) describe(`${dialect}: admin api: aggregators`, () => {
   let p: Panel;
-  before(async () => { p = await startPanel(); });
+  before(async () => { p = await startPanel(dialect); });
   after(async () => { await p.close(); });
 
   test('create → 201 with a long random token, its link URL, stored only as a hash; audited', async () => {

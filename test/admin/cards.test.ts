@@ -1,15 +1,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seedAggregator, seedCard, startPanel, type Panel } from './support.ts';
+import { testDialects } from '../../src/store/testing.ts';
 
-describe('admin api: cards', () => {
+for (const dialect of testDialects()) describe(`${dialect}: admin api: cards`, () => {
   let p: Panel;
   let bank: number;
   let train: number;
   const ids = { a1: 0, b12: 0, a2: 0, t: 0 };
 
   before(async () => {
-    p = await startPanel();
+    p = await startPanel(dialect);
     bank = await seedAggregator(p, 'SR-Box-Bank', 'Bank', { bankMap: '11000000' });
     train = await seedAggregator(p, 'SR-Train', 'Train');
     ids.a1 = await seedCard(p, bank, 'a1', { number: '+79160000001', operator: 'MTS RUS', balance: 10.5, title: 'alpha', comment: 'vip client', iccid: '8970101000000000001' });

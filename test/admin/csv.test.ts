@@ -1,16 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seedAggregator, startPanel, type Panel } from './support.ts';
+import { testDialects } from '../../src/store/testing.ts';
 import { encodeCp1251, decodeCp1251 } from '../../src/domain/inventory/csv/cp1251.ts';
 
 const HEADER = 'Модель;Агрегатор;ICCID;Номер;Место;Баланс;Оператор;Время;Название;Комментарий';
 
-describe('admin api: CSV import and export (legacy layout)', () => {
+for (const dialect of testDialects()) describe(`${dialect}: admin api: CSV import and export (legacy layout)`, () => {
   let p: Panel;
   let nano: number;
   let bank: number;
   before(async () => {
-    p = await startPanel();
+    p = await startPanel(dialect);
     nano = await seedAggregator(p, 'SR-Nano-500', 'Nano');
     bank = await seedAggregator(p, 'SR-Box-Bank', 'Bank');
   });

@@ -1,15 +1,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auditRows, seedAggregator, seedCard, startPanel, type Panel } from './support.ts';
+import { testDialects } from '../../src/store/testing.ts';
 
-describe('admin api: SMS, calls, operator profiles, audit log', () => {
+for (const dialect of testDialects()) describe(`${dialect}: admin api: SMS, calls, operator profiles, audit log`, () => {
   let p: Panel;
   let c1: number;
   let c2: number;
   const sms: number[] = [];
   const calls: number[] = [];
   before(async () => {
-    p = await startPanel();
+    p = await startPanel(dialect);
     const agg = await seedAggregator(p, 'SR-Organizer', 'Org');
     c1 = await seedCard(p, agg, '1-1', { number: '79160000201' });
     c2 = await seedCard(p, agg, '2-1');

@@ -1,14 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auditRows, seedAggregator, seedCard, startPanel, type Panel } from './support.ts';
+import { testDialects } from '../../src/store/testing.ts';
 import { hashSecret } from '../../src/domain/auth/secrets.ts';
 
-describe('admin api: pools', () => {
+for (const dialect of testDialects()) describe(`${dialect}: admin api: pools`, () => {
   let p: Panel;
   let bank: number;
   const c: number[] = [];
   before(async () => {
-    p = await startPanel();
+    p = await startPanel(dialect);
     bank = await seedAggregator(p, 'SR-Box-Bank', 'Bank');
     for (const [place, number, op] of [['A1', '79160000101', 'MTS'], ['B1', '79160000102', 'MTS'], ['C1', '79160000103', 'MEGAFON'], ['D1', '79160000104', 'MEGAFON']] as const) {
       c.push(await seedCard(p, bank, place, { number, operator: op, balance: 10 }));

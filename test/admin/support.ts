@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
 import { createTestStore, type TestStore } from '../../src/store/testing.ts';
+import type { Dialect } from '../../src/store/dialect.ts';
 import { realClock } from '../../src/lib/clock.ts';
 import type { AdminCtx } from '../../src/domain/auth/outcome.ts';
 import { createApiToken } from '../../src/domain/auth/api-tokens.ts';
@@ -41,8 +42,8 @@ export interface Panel {
   close(): Promise<void>;
 }
 
-export async function startPanel(): Promise<Panel> {
-  const store = await createTestStore('sqlite');
+export async function startPanel(dialect: Dialect = 'sqlite'): Promise<Panel> {
+  const store = await createTestStore(dialect);
   const app = await buildApp({ store, logLevel: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
