@@ -3,7 +3,7 @@
  * settings (from `aggregators.model`, `.settings`, `.modems`), plus the country codes known from
  * operator profiles. Loaded in one query and kept for a short time; `invalidate()` drops it.
  */
-import { getModel, resolveSettings, DEFAULT_SETTINGS } from '../../models/index.ts';
+import { apiChannels, getModel, resolveSettings, DEFAULT_SETTINGS } from '../../models/index.ts';
 import type { AggregatorSettings, ModelDescriptor, Place, ResolvedSettings } from '../../models/index.ts';
 import type { Store } from '../../store/open-store.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -62,6 +62,8 @@ export function placeOf(info: AggregatorInfo, place: string): Place | null {
 export interface Fleet {
   get(): Promise<FleetView>;
   invalidate(): void;
+  /** The model's parallel streams with these settings (`apiChannels`), memoised per model and settings. */
+  channelsOf(info: AggregatorInfo): number;
 }
 
 /** How long the fleet view is reused without an invalidate (settings edited elsewhere show up after this). */
@@ -69,6 +71,7 @@ export const FLEET_TTL_MS = 2_000;
 
 export function createFleet(store: Store, clock: Clock): Fleet {
   let cached: { at: number; view: Promise<FleetView> } | null = null;
+  const channels = new Map<string, number>();
 
   async function load(): Promise<FleetView> {
     const rows = await store.db.selectFrom('aggregators').select(['id', 'model', 'settings', 'modems']).execute();
@@ -92,5 +95,16 @@ export function createFleet(store: Store, clock: Clock): Fleet {
       return cached.view;
     },
     invalidate() { cached = null; },
+    channelsOf(info) {
+      if (!info.model) return 0;
+      const key = `${info.model.id} ${JSON.stringify({ ...info.settings, enabledChannels: info.settings.enabledChannels ? [...info.settings.enabledChannels] : null })}`;
+      let n = channels.get(key);
+      if (n === undefined) {
+        n = apiChannels(info.model, info.settings);
+        if (channels.size > 1000) channels.clear();
+        channels.set(key, n);
+      }
+      return n;
+    },
   };
 }

@@ -3,7 +3,7 @@
  * snapshot, cached until the next change or FLEET_TTL_MS), getNumbers and SIM statuses (direct
  * indexed queries).
  */
-import { apiChannels, planOnline } from '../../models/index.ts';
+import { capacity, planOnline } from '../../models/index.ts';
 import type { Place } from '../../models/index.ts';
 import type { PoolCtx } from './context.ts';
 import { filterKey, filterSql, matchesFilters } from './filters.ts';
@@ -114,8 +114,17 @@ export function createPoolViews(ctx: PoolCtx, epoch: () => number) {
         for (const [aggId, list] of freeByAgg) {
           const info = s.view.aggregators.get(aggId);
           if (!info?.model) continue;
+          const online = s.online.get(aggId) ?? [];
+          // The most that could be added is bounded by the model's free capacity: plan on a growing
+          // prefix of the candidates and stop as soon as the bound is reached (most aggregators
+          // need only their first few candidates).
+          const bound = online.length === 0 ? ctx.fleet.channelsOf(info) : capacity(info.model, info.settings, online);
+          if (bound === 0) continue;
           const cands = list.flatMap((r) => { const p = placeOf(info, r.place); return p ? [p] : []; });
-          channels += planOnline(info.model, info.settings, { online: s.online.get(aggId) ?? [], candidates: cands, want: 'max' }).places.length;
+          for (let k = bound; ; k *= 2) {
+            const got = planOnline(info.model, info.settings, { online, candidates: cands.slice(0, k), want: 'max' }).places.length;
+            if (got >= bound || k >= cands.length) { channels += got; break; }
+          }
         }
         return { total, used, free: total - used, channels };
       });
@@ -129,7 +138,7 @@ export function createPoolViews(ctx: PoolCtx, epoch: () => number) {
         for (const r of s.rows) if (matchesFilters(r, f, s.view.countryCodes)) counts.set(r.aggregatorId, (counts.get(r.aggregatorId) ?? 0) + 1);
         return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([id, numbers]) => {
           const info = s.view.aggregators.get(id);
-          return { id, model: info?.modelTitle ?? '', numbers, channels: info?.model ? apiChannels(info.model, info.settings) : 0 };
+          return { id, model: info?.modelTitle ?? '', numbers, channels: info ? ctx.fleet.channelsOf(info) : 0 };
         });
       });
     },
