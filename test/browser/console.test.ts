@@ -181,6 +181,14 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
       await page.waitForTimeout(300);
       await shot(page, name);
     }
+    // Capabilities the runtime does not offer yet show a clear state instead of a dead form.
+    const probe = await page.evaluate(async () => (await fetch('/api/v1/aggregators/0/terminal', { method: 'POST' })).status);
+    await page.goto(`${w.url}/#/terminal`);
+    await page.waitForSelector('#terminal-form');
+    if (probe === 404) {
+      await page.waitForSelector('#terminal-state [data-state=not-available]');
+      assert.ok(await page.locator('#terminal-command').isDisabled());
+    }
     assert.deepEqual(dialogs, []);
   });
 

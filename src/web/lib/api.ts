@@ -69,3 +69,20 @@ export const del = <T>(path: string) => call<T>('DELETE', path);
 export function notAvailable(e: ApiError): boolean {
   return e.code === 'SIMNAV_ERR_ROUTE_NOT_FOUND' || e.code === 'SIMNAV_ERR_NOT_AVAILABLE' || e.status === 501 || (e.status === 404 && e.code === 'HTTP_404');
 }
+
+const probes = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether the server offers a route, without doing anything: the route is called with id 0, which
+ * every id schema refuses (400/404 from the route itself), while a missing route answers 404
+ * `SIMNAV_ERR_ROUTE_NOT_FOUND`. `path` uses 0 for ids, e.g. `/aggregators/0/terminal`.
+ */
+export function routeExists(method: 'GET' | 'POST', path: string): Promise<boolean> {
+  const key = `${method} ${path}`;
+  let p = probes.get(key);
+  if (!p) {
+    p = call<unknown>(method, path, method === 'POST' ? { body: {} } : {}).then((r) => r.ok || !notAvailable(r.error));
+    probes.set(key, p);
+  }
+  return p;
+}

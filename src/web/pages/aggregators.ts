@@ -3,7 +3,7 @@
  * task; add (shows the link URL and token once, copyable), edit, init, stop, new link token,
  * delete, and the slot map as the hardware is laid out (panel-features.md §2.4).
  */
-import { del, get, patch, post } from '../lib/api.ts';
+import { del, get, patch, post, routeExists } from '../lib/api.ts';
 import type { PageCtx } from '../lib/app.ts';
 import { h, replace, safeColor, setVar } from '../lib/dom.ts';
 import { fmtAgo, fmtNumber, fmtTime } from '../lib/format.ts';
@@ -28,7 +28,9 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
     ctx.isAdmin ? h('button', { type: 'button', class: 'btn primary', id: 'add-aggregator', onclick: () => addDialog() }, t('addAggregator')) : null);
   root.append(toolbar, list);
 
+  let canInit = true;
   async function load(): Promise<void> {
+    if (ctx.canWrite) canInit = await routeExists('POST', '/aggregators/0/init');
     const r = await get<{ items: Aggregator[] }>('/aggregators');
     if (!r.ok) { replace(list, errorBox(r.error)); return; }
     items = r.value.items;
@@ -58,7 +60,7 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
           ? `${task.kind} · ${task.progress}/${task.total} · ${t(`taskStatus_${task.status}` as Key)}` : '—')),
       h('footer', null,
         h('button', { type: 'button', class: 'btn small', 'data-action': 'slots', onclick: () => slotsDialog(a) }, t('slotMap')),
-        ctx.canWrite ? h('button', { type: 'button', class: 'btn small', 'data-action': 'init', onclick: () => command(a, 'init') }, t('init')) : null,
+        ctx.canWrite ? h('button', { type: 'button', class: 'btn small', 'data-action': 'init', disabled: !canInit, title: canInit ? '' : t('notAvailable'), onclick: () => command(a, 'init') }, t('init')) : null,
         ctx.canWrite ? h('button', { type: 'button', class: 'btn small', 'data-action': 'stop', onclick: () => command(a, 'stop') }, t('stop')) : null,
         ctx.isAdmin ? h('button', { type: 'button', class: 'btn small', 'data-action': 'edit', onclick: () => editDialog(a) }, t('edit')) : null,
         ctx.isAdmin ? h('button', { type: 'button', class: 'btn small', 'data-action': 'token', onclick: () => rotate(a) }, t('newLinkToken')) : null,

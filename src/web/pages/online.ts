@@ -4,7 +4,7 @@
  * click-to-copy, a sound on new SMS (mutable), an incoming-call banner, per-SIM send SMS, USSD and
  * dial, stop. Everything live comes from the event stream; nothing polls.
  */
-import { get, post } from '../lib/api.ts';
+import { get, post, routeExists } from '../lib/api.ts';
 import type { PageCtx } from '../lib/app.ts';
 import { h, replace } from '../lib/dom.ts';
 import { fmtNumber, fmtTime, smsText } from '../lib/format.ts';
@@ -158,6 +158,9 @@ export function onlinePage(root: HTMLElement, ctx: PageCtx): () => void {
   function ussd(c: OnlineChannel): void {
     const code = h('input', { name: 'code', required: true, maxlength: 64, placeholder: '*100#  |  +79991234567' });
     const out = h('pre', { class: 'ussd-out', id: 'ussd-out' });
+    void Promise.all([routeExists('POST', '/online/0/ussd'), routeExists('POST', '/online/0/dial')]).then(([u, d]) => {
+      if (!u && !d) { out.textContent = t('notAvailableUssd'); out.dataset.state = 'not-available'; code.disabled = true; }
+    });
     modal(t('ussdDialOn', { place: c.place }), (close) => onSubmit(h('form', { class: 'stack' }, field(t('ussdOrNumber'), code, t('ussdHint')), out,
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('close')), h('button', { type: 'submit', class: 'btn primary' }, t('send')))),
     async () => {

@@ -31,7 +31,8 @@ export function tasksPage(root: HTMLElement, ctx: PageCtx): () => void {
   async function load(): Promise<void> {
     const [aggs, r] = await Promise.all([get<{ items: Aggregator[] }>('/aggregators'), get<{ items: Task[] } | { total: number; items: Task[] }>('/tasks', { limit: 200 })]);
     if (aggs.ok) for (const a of aggs.value.items) titles.set(a.id, a.title);
-    if (!r.ok) { replace(active, errorBox(r.error)); replace(history); return; }
+    if (!r.ok) { replace(active, errorBox(r.error)); history.closest('section')?.classList.add('hidden'); return; }
+    history.closest('section')?.classList.remove('hidden');
     tasks = r.value.items;
     draw();
   }

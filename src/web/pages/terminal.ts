@@ -4,7 +4,7 @@
  * Contract: `POST /api/v1/aggregators/:id/terminal { command }` → `{ step }`, audited by the
  * server; answers arrive as `terminal.answer { aggregatorId, step, text }`. Answers are text.
  */
-import { get, post } from '../lib/api.ts';
+import { get, post, routeExists } from '../lib/api.ts';
 import type { PageCtx } from '../lib/app.ts';
 import { h, replace } from '../lib/dom.ts';
 import { fmtTime } from '../lib/format.ts';
@@ -41,6 +41,11 @@ export function terminalPage(root: HTMLElement, _ctx: PageCtx): () => void {
     h('section', { class: 'panel' }, h('header', { class: 'panel-head' }, h('h2', null, t('deviceAnswers'))), answers),
     h('section', { class: 'panel narrow' }, h('header', { class: 'panel-head' }, h('h2', null, t('commandLog'))), log)));
 
+  void routeExists('POST', '/aggregators/0/terminal').then((yes) => {
+    if (yes) return;
+    replace(state, unavailable(t('terminalUnavailable')));
+    for (const el of root.querySelectorAll<HTMLButtonElement | HTMLInputElement>('#terminal-form button, #terminal-form input, .quick button')) el.disabled = true;
+  });
   void get<{ items: Aggregator[] }>('/aggregators').then((r) => {
     if (r.ok) replace(aggSel, r.value.items.map((a) => h('option', { value: a.id }, a.title)));
   });
