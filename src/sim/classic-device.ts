@@ -5,6 +5,7 @@
  */
 import { execClassic, type CommandContext } from './classic-commands.ts';
 import { SimDevice, type DeviceOptions, type Outbound } from './device.ts';
+import { BOOT_MESSAGE } from './modem.ts';
 import type { LinkQuery } from './link-transport.ts';
 import { parseClassicBody } from '../codec/index.ts';
 
@@ -25,8 +26,13 @@ export class ClassicDevice extends SimDevice {
     };
   }
 
-  /** Modem output becomes a step-0 message; Box-2 firmware prefixes each line with the modem number. */
+  /**
+   * Modem output becomes a step-0 message; Box-2 firmware prefixes each line with the modem number.
+   * Boot noise of a multi-modem box is forwarded only from the selected modem: the logged SR-Board
+   * reported `Call Ready` 4 times in 41 power-ups of 8 modems (link_1.log).
+   */
   modemOutput(modem: number, text: string): void {
+    if (text === BOOT_MESSAGE && this.hw.modems.length > 2 && modem !== this.hw.selected) return;
     const data = this.hw.model.mechanics === 'box2' ? prefixLines(modem, text) : text;
     this.push({ step: 0, data });
   }

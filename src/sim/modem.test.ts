@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../lib/clock.ts';
 import { runAt } from './at-commands.ts';
-import { DEFAULT_MODEM_TIMINGS, Modem, type ModemType } from './modem.ts';
+import { BOOT_MESSAGE, DEFAULT_MODEM_TIMINGS, Modem, type ModemType } from './modem.ts';
 import { MobileNetwork } from './network.ts';
 import { createRng } from './rng.ts';
 import { SimCard, type RegistrationBehaviour } from './sim-card.ts';
@@ -29,7 +29,7 @@ test('modem / registration 0 → 2 → 1 after power-on, Call Ready first', asyn
   assert.equal(runAt(modem, 'AT'), '', 'an unpowered modem prints nothing');
   modem.powerOn();
   await clock.advance(DEFAULT_MODEM_TIMINGS.bootMs);
-  assert.deepEqual(out, ['Call Ready']);
+  assert.deepEqual(out, [BOOT_MESSAGE]);
   assert.equal(body(runAt(modem, 'AT+CREG?')), '+CREG: 0,0\r\n\r\nOK');
   await clock.advance(DEFAULT_MODEM_TIMINGS.searchMs);
   assert.equal(modem.creg, 2);
@@ -55,7 +55,7 @@ test('modem / AT+CFUN=1,1 restarts: no answer while booting, Call Ready, registr
   await clock.advance(10);
   assert.equal(runAt(modem, 'AT+CREG?'), '');
   await clock.advance(20_000);
-  assert.deepEqual(out, ['Call Ready', 'Call Ready']);
+  assert.deepEqual(out, [BOOT_MESSAGE, BOOT_MESSAGE]);
   assert.equal(modem.creg, 1);
   sim.registration = 'denied';
   modem.behaviourChanged();

@@ -11,6 +11,9 @@ import { tpduLength, type SimCard } from './sim-card.ts';
 
 export type ModemType = 'SIM800' | 'SIM5360';
 
+/** What a SIM800 prints when it has booted with a SIM (link_1.log 3493–3495). */
+export const BOOT_MESSAGE = 'Call Ready\r\n\r\nSMS Ready';
+
 export interface ModemTimings {
   /** Power-on / restart until the modem answers AT and reports `Call Ready`, ms (default 3000). */
   readonly bootMs: number;
@@ -200,7 +203,8 @@ export class Modem implements Subscriber {
     this.later(this.regTimers, this.timings.bootMs, () => {
       if (!this.powered) return;
       this.ready = true;
-      this.emit('Call Ready');
+      // As logged (link_1.log 3493): one message `Call Ready⏎⏎SMS Ready`.
+      this.emit(BOOT_MESSAGE);
       this.startRegistration();
     });
   }
