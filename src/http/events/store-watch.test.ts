@@ -47,6 +47,13 @@ test('store watch / SMS, calls, card status and online flips written by others a
     const flips = got.filter((e) => e.type === 'aggregator.status');
     assert.equal(flips.length, 1);
     assert.equal(flips[0]?.type === 'aggregator.status' ? flips[0].online : null, false);
+    // Edits by anyone (here: straight to the store) become *.changed events once.
+    got.length = 0;
+    await store.db.insertInto('pools').values({ title: 'p', key_hash: 'h', created_at: clock.now(), updated_at: clock.now() }).execute();
+    await store.db.updateTable('cards').set({ comment: 'x', updated_at: clock.now() + 1 }).execute();
+    await watch.tick();
+    await watch.tick();
+    assert.deepEqual(got.map((e) => e.type).filter((t) => t.endsWith('.changed')).sort(), ['cards.changed', 'pool.changed']);
     watch.stop();
   } finally {
     await store.close();

@@ -2,7 +2,8 @@
  * Publishes what changed in the store onto the event bus, for writers that do not publish
  * themselves (the device runtime, the pool API, another node of the cluster): new SMS and calls
  * (by id), card online state and task rows (by `updated_at`), aggregators going online/offline
- * (by `last_heard_at` against the online window). One small indexed query per table per
+ * (by `last_heard_at` against the online window), and inventory / pool / aggregator edits (by a
+ * count-and-newest fingerprint per table). A few small queries per
  * `intervalMs` for the whole server, however many pages are open — the pages never poll.
  * Events may arrive twice when a writer also publishes directly; the console dedups by id.
  */
@@ -65,6 +66,7 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       o.bus.publish({ type: 'task.progress', taskId: t.id, aggregatorId: t.aggregator_id, kind: t.kind, status, total: t.total, progress: t.progress, success: t.success, errors: t.errors });
     }
     tasksSince = nextTasks;
+    await fingerprints();
     const aggs = await db.selectFrom('aggregators').select(['id', 'last_heard_at']).execute();
     for (const a of aggs) {
       const isOnline = a.last_heard_at !== null && now - a.last_heard_at <= ONLINE_WINDOW_MS;
@@ -72,6 +74,32 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       online.set(a.id, isOnline);
       if (was !== undefined && was !== isOnline) o.bus.publish({ type: 'aggregator.status', aggregatorId: a.id, online: isOnline, lastHeardAt: a.last_heard_at });
     }
+  }
+
+  /**
+   * Inventory, pools and aggregators changed by anyone (admin API, pool API, import, another
+   * node): a cheap fingerprint per table — row count plus the newest change time — compared with
+   * the last one; a difference publishes one `*.changed` event so open pages reload.
+   */
+  const prints = new Map<string, string>();
+  async function fingerprints(): Promise<void> {
+    const agg = await db.selectFrom('aggregators').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('t')]).executeTakeFirst();
+    const pools = await db.selectFrom('pools').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('t')]).executeTakeFirst();
+    const members = await db.selectFrom('pool_cards').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('used').as('u'), eb.fn.max('added_at').as('t'), eb.fn.max('used_at').as('v')]).executeTakeFirst();
+    const cards = await db.selectFrom('cards').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('t')]).executeTakeFirst();
+    const now = {
+      aggregators: JSON.stringify(agg ?? null),
+      pools: JSON.stringify([pools ?? null, members ?? null]),
+      cards: JSON.stringify(cards ?? null),
+    };
+    const changed = (k: keyof typeof now): boolean => {
+      const was = prints.get(k);
+      prints.set(k, now[k]);
+      return was !== undefined && was !== now[k];
+    };
+    if (changed('aggregators')) o.bus.publish({ type: 'aggregators.changed', aggregatorId: null });
+    if (changed('pools')) o.bus.publish({ type: 'pool.changed', poolId: null });
+    if (changed('cards')) o.bus.publish({ type: 'cards.changed', aggregatorId: null });
   }
 
   async function tick(): Promise<void> {
