@@ -152,3 +152,33 @@ test('link_1.log 5016–5164 / number detection by USSD + SMS: same bytes and th
     assert.equal(mine.value.dcs.alphabet, theirs.value.dcs.alphabet);
   });
 });
+
+test('link_1.log 66–88, 101–103, 173–174 / modem>pack and modem>sms answers byte for byte in the logged situation', async () => {
+  const raw = new Map(readFixtureJson<Array<{ id: string; raw: string }>>('at/transcripts.json').map((e) => [e.id, e.raw]));
+  const pdu = readFixtureJson<Array<{ id: string; pdu: string }>>('pdu/deliver.json').find((v) => v.id === 'sr-link1-01')!.pdu;
+  // The logged board: modem 1's card denied, modem 2's searching, 3–8 registered (lines 4990–5014).
+  const sims = [
+    { place: 'A1', operator: 'mts', registration: 'denied' }, { place: 'B1', operator: 'mts', registration: 'searching' },
+    ...'CDEFGH'.split('').map((l) => ({ place: `${l}1`, operator: 'mts' })),
+  ];
+  await withBoard(sims, async (sim, clock, panel) => {
+    const run = async (cmd: string, n = 1): Promise<string[]> => {
+      const step = panel.enqueue(TOKEN, cmd);
+      assert.ok(await driveUntil(sim, clock, () => panel.answers(TOKEN, step).length >= n));
+      return panel.answers(TOKEN, step);
+    };
+    await run('modem>fix:0&&modem>off&&modem>select:1&&modem>card:1&&modem>select:2&&modem>card:1&&modem>select:3&&modem>card:1&&modem>select:4&&modem>card:1&&modem>select:5&&modem>card:1&&modem>select:6&&modem>card:1&&modem>select:7&&modem>card:1&&modem>select:8&&modem>card:1&&modem>on&&answer>clear');
+    await drive(sim, clock, 30_000);
+    assert.equal((await run('modem>pack:AT+CREG?##ALL##1'))[0], raw.get('sr-modem-pack-creg'));
+    assert.equal((await run('modem>on&&modem>pack:AT+CFUN=1,1##2;3;##1', 2))[1], raw.get('sr-modem-pack-cfun'));
+    await drive(sim, clock, 30_000);
+    // Modem 5 holds the logged message at index 3; modems 1 and 2 cannot read their SIM (E).
+    const e1 = sim.sims().find((s) => s.place === 'E1')!.number as string;
+    for (let i = 0; i < 3; i++) assert.ok(sim.sendSms({ to: e1, pdu }).ok);
+    await run('modem>select:5&&modem>send:AT+CMGD=1', 2);
+    await run('modem>send:AT+CMGD=2');
+    sim.fault('board', { kind: 'modem-dead', modem: 1 });
+    sim.fault('board', { kind: 'modem-dead', modem: 2 });
+    assert.equal((await run('modem>sms:0'))[0], raw.get('sr-modem-sms-answer-1'));
+  });
+});
