@@ -163,6 +163,15 @@ describe('admin api: sessions, tokens, CSRF, rate limiting', () => {
     assert.equal((await p.call('DELETE', `/users/${root.id}`, { token: p.admin })).body.code, 'SIMNAV_ERR_LAST_ADMIN');
   });
 
+  test('a user-bound token never exceeds its user’s current role', async () => {
+    const u = await p.userWithToken('kate', 'operator');
+    const t = await p.call('POST', '/tokens', { token: p.admin, json: { name: 'kate-admin', role: 'admin', userId: u.userId } });
+    assert.equal((await p.call('GET', '/users', { token: t.body.token })).status, 403, 'capped at operator');
+    assert.equal((await p.call('POST', '/pools', { token: t.body.token, json: { title: 'kate pool' } })).status, 201);
+    await p.call('PATCH', `/users/${u.userId}`, { token: p.admin, json: { role: 'viewer' } });
+    assert.equal((await p.call('POST', '/pools', { token: t.body.token, json: { title: 'kate pool 2' } })).status, 403, 'demotion applies at once');
+  });
+
   test('disabling a user ends their sessions and user-bound tokens stop working', async () => {
     const u = await p.userWithToken('jack', 'operator');
     assert.equal((await p.call('GET', '/cards', { token: u.token })).status, 200);

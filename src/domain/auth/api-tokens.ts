@@ -8,7 +8,12 @@ import type { Selectable } from 'kysely';
 import type { ApiTokensTable } from '../../store/schema.ts';
 import { type AdminCtx, done, failed, type Outcome } from './outcome.ts';
 import { hashSecret, newSecret } from './secrets.ts';
-import { parsePoolScope, type Principal, type Role } from './principal.ts';
+import { isRole, parsePoolScope, ROLES, type Principal, type Role } from './principal.ts';
+
+/** The less powerful of two roles (ROLES is ordered admin → viewer). */
+function lesserRole(a: Role, b: Role): Role {
+  return ROLES.indexOf(a) >= ROLES.indexOf(b) ? a : b;
+}
 
 export interface ApiTokenView {
   id: number; name: string; role: Role; userId: number | null;
@@ -59,7 +64,7 @@ export async function resolveApiToken(ctx: AdminCtx, token: string): Promise<Pri
   if (!token.startsWith('snt_') || token.length > 100) return null;
   const row = await ctx.db.selectFrom('api_tokens').leftJoin('users', 'users.id', 'api_tokens.user_id')
     .select(['api_tokens.id', 'api_tokens.name', 'api_tokens.role', 'api_tokens.user_id', 'api_tokens.expires_at',
-      'api_tokens.revoked_at', 'api_tokens.last_used_at', 'users.pool_scope', 'users.disabled'])
+      'api_tokens.revoked_at', 'api_tokens.last_used_at', 'users.pool_scope', 'users.disabled', 'users.role as user_role'])
     .where('api_tokens.token_hash', '=', hashSecret(token)).executeTakeFirst();
   if (!row) return null;
   const now = ctx.clock.now();
@@ -67,8 +72,10 @@ export async function resolveApiToken(ctx: AdminCtx, token: string): Promise<Pri
   if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_EVERY_MS) {
     await ctx.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
   }
+  // A user-bound token never exceeds its user's current role (a demoted user's tokens shrink too).
+  const role = row.user_role != null && isRole(row.user_role) ? lesserRole(row.role as Role, row.user_role) : row.role as Role;
   return {
-    kind: 'token', id: row.id, userId: row.user_id, name: row.name, role: row.role as Role,
+    kind: 'token', id: row.id, userId: row.user_id, name: row.name, role,
     poolScope: row.user_id === null ? null : parsePoolScope(row.pool_scope ?? null), actor: `token:${row.id}`,
   };
 }
