@@ -7,6 +7,7 @@ import type { AdminCtx } from '../../domain/auth/outcome.ts';
 import { modelOf } from '../../domain/aggregators/aggregators.ts';
 import type { ConsoleRoute } from './route.ts';
 import { sendError } from '../errors.ts';
+import { who } from '../auth/authenticate.ts';
 
 export interface LayoutCard { id: number; number: string | null; operatorColor: string | null; blocked: boolean; online: boolean; statusCode: number | null; channel: number | null }
 export interface LayoutView {
@@ -21,15 +22,21 @@ function kindOf(modelId: string): LayoutView['kind'] {
   return 'grid';
 }
 
-export async function aggregatorLayout(ctx: AdminCtx, id: number): Promise<LayoutView | null> {
+/** `poolScope` (a pool-scoped user) limits the cards shown to those of these pools; other slots look empty. */
+export async function aggregatorLayout(ctx: AdminCtx, id: number, poolScope: readonly number[] | null = null): Promise<LayoutView | null> {
   const a = await ctx.db.selectFrom('aggregators').select(['id', 'model', 'settings']).where('id', '=', id).executeTakeFirst();
   if (!a) return null;
   const m = modelOf(a);
   if (!m) return { aggregatorId: id, model: a.model, kind: 'grid', channels: 0, lines: [] };
-  const cards = await ctx.db.selectFrom('cards')
+  let cq = ctx.db.selectFrom('cards')
     .leftJoin('card_online', 'card_online.card_id', 'cards.id')
     .select(['cards.id', 'cards.place', 'cards.number', 'cards.operator', 'cards.blocked', 'card_online.desired', 'card_online.status_code', 'card_online.channel'])
-    .where('cards.aggregator_id', '=', id).execute();
+    .where('cards.aggregator_id', '=', id);
+  if (poolScope !== null) {
+    const pools = poolScope.length ? [...poolScope] : [0];
+    cq = cq.where('cards.id', 'in', (eb) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', 'in', pools));
+  }
+  const cards = await cq.execute();
   const ops = await ctx.db.selectFrom('operators').select(['names', 'color']).execute();
   const colorOf = (name: string | null): string | null => {
     if (!name) return null;
@@ -61,7 +68,7 @@ export const layoutRoute = (ctx: AdminCtx): ConsoleRoute => ({
   method: 'GET', url: '/aggregators/:id/layout', access: 'read',
   schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } } },
   async handler(req, reply) {
-    const v = await aggregatorLayout(ctx, (req.params as { id: number }).id);
+    const v = await aggregatorLayout(ctx, (req.params as { id: number }).id, who(req).poolScope);
     return v ?? sendError(reply, 'SIMNAV_ERR_NOT_FOUND', 'No such aggregator');
   },
 });
