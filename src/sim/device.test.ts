@@ -129,3 +129,24 @@ test('device / faults: silent for N s, slow-poll, reboot sends SR start again an
   assert.ok(transport.seen.some((s) => s.q.data.includes('\u0000')), 'garbage went out');
   await sim.stop();
 });
+
+test('device / arbitrary panel bodies and commands never stop the poll loop', async () => {
+  const fc = (await import('fast-check')).default;
+  const words = ['card:', 'row:', 'modem>card:', 'modem>select:', 'modem>send:', 'modem>pack:', 'modem>sms:', 'sms>send:', 'modem1>card:', 'modem[2]>card:', 'modem>activation:', 'answer>clear', 'modem>on', 'modem>off[1]', 'AT+CMGR=', 'AT+CUSD=1,"', 'ATD', 'restart', '##', ';', '&&', '#!#'];
+  const command = fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 }), fc.integer({ min: -5, max: 99 }).map(String)), { maxLength: 8 }).map((p) => p.join(''));
+  const body = fc.oneof(
+    fc.string(),
+    fc.tuple(fc.integer({ min: 0, max: 5000 }), command).map(([s, c]) => `{data}${s}#!#${c}`),
+    command.map((c) => `{data}${c}`),
+  );
+  await fc.assert(fc.asyncProperty(fc.array(body, { minLength: 1, maxLength: 12 }), fc.constantFrom('sr-board', 'sr-nano-500', 'sr-box-2', 'sr-organizer', 'sr-train', 'sr-organizer-smart'), async (bodies, model) => {
+    const { clock, transport, sim, device } = setup(bodies, { model, sims: [] });
+    sim.start();
+    await clock.advance(300_000);
+    const polled = transport.seen.length;
+    await clock.advance(30_000);
+    const alive = transport.seen.length > polled && device.state !== 'stopped';
+    await sim.stop();
+    return alive;
+  }), { numRuns: 60 });
+});
