@@ -81,12 +81,12 @@ export interface ClusterNode {
 const silent: ClusterLog = { info() {}, warn() {}, error() {} };
 
 /** The runtime options a clustered node needs (background work moves to the singleton jobs). */
-export function runtimeOptionsFor(store: Store, settings: ClusterSettings): { nodeId: string; leaseTtlMs: number; backgroundJobs: boolean } {
+export function runtimeOptionsFor(store: Store, settings: ClusterSettings): { nodeId: string; leaseTtlMs?: number; backgroundJobs?: boolean } {
   return store.dialect === 'postgres'
     ? { nodeId: settings.nodeId, leaseTtlMs: settings.leaseTtlMs, backgroundJobs: false }
-    // One process: a stable id, so a restart after a crash resumes its sessions at once instead of
-    // waiting for its own old leases to expire.
-    : { nodeId: 'local', leaseTtlMs: settings.leaseTtlMs, backgroundJobs: true };
+    // One process: the runtime's defaults, and a stable id, so a restart after a crash resumes its
+    // sessions at once instead of waiting for its own old leases to expire.
+    : { nodeId: 'local' };
 }
 
 export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNode> {

@@ -25,7 +25,8 @@ import { poolApiRoutes } from './pool-api/plugin.ts';
 import { timeFormatter } from './pool-api/time.ts';
 import type { BadKeyLimiterOptions } from './pool-api/bad-key-limiter.ts';
 import { adminApi } from './admin/plugin.ts';
-import { linkPlugin } from './link/plugin.ts';
+import { linkPlugin, type LinkClusterOptions } from './link/plugin.ts';
+import type { EventBus } from '../domain/events/bus.ts';
 
 export interface AppDeps {
   store: Store;
@@ -46,6 +47,10 @@ export interface AppDeps {
   bodyLimit?: number;
   /** Start the device runtime's online sessions with the app (`simnav serve`). Default false: link polls are answered, nothing is driven. */
   deviceRuntime?: boolean;
+  /** Cluster (src/cluster): the bus to relay, and whether this node runs the store watch (a cluster runs one). */
+  events?: { bus?: EventBus; watch?: boolean };
+  /** Cluster (src/cluster): the runtime's node id and lease options, and the router that serves polls. */
+  link?: LinkClusterOptions;
 }
 
 /** What the plugins share; reachable as `app.simnav`. */
@@ -96,10 +101,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics, ...(deps.badKey ? { badKey: deps.badKey } : {}),
   });
   await app.register(adminApi, { prefix: '/api/v1', store: deps.store, pools, clock });
-  await app.register(eventsPlugin, { store: deps.store, clock });
+  await app.register(eventsPlugin, { store: deps.store, clock, ...deps.events });
   await app.register(consoleApiPlugin, { prefix: '/api/v1', store: deps.store, clock });
   await app.register(consolePlugin, {});
-  await app.register(linkPlugin, { store: deps.store, clock, pools, start: deps.deviceRuntime === true });
+  await app.register(linkPlugin, { store: deps.store, clock, pools, start: deps.deviceRuntime === true, ...(deps.link ? { cluster: deps.link } : {}) });
   // ─────────────────────────────────────────────────────────────────────────────────────────
 
   return app;

@@ -5,6 +5,7 @@ import { buildApp } from '../../http/app.ts';
 import { ensureFirstAdmin } from '../../domain/users/users.ts';
 import { createApiToken } from '../../domain/auth/api-tokens.ts';
 import { realClock } from '../../lib/clock.ts';
+import { prepareClusterNode } from '../../cluster/serve-node.ts';
 
 export const summary = 'run the panel: pool API, device link, admin API, console';
 export const usage = `usage: simnav serve [options]
@@ -44,13 +45,17 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`simnav serve: cannot open ${maskUrl(c.db)}: ${(e as Error).message}\n`);
     return 1;
   }
-  const app = await buildApp({ store, timeZone: c.timeZone, sendSmsTimeoutMs: c.sendSmsTimeoutMs, logLevel: c.logLevel === 'silent' ? false : c.logLevel, deviceRuntime: true });
+  const cluster = prepareClusterNode({ store, databaseUrl: c.db, host: c.host, port: c.port, env: process.env });
+  if (!cluster.ok) { process.stderr.write(`simnav serve: ${cluster.error.message}\n`); await store.close(); return 2; }
+  const app = await buildApp({ store, timeZone: c.timeZone, sendSmsTimeoutMs: c.sendSmsTimeoutMs, logLevel: c.logLevel === 'silent' ? false : c.logLevel, deviceRuntime: true, ...cluster.value.appDeps });
+  const node = await cluster.value.start(app.deviceRuntime, app.log);
   await ensureFirstAdmin(store, app.log);
   let address: string;
   try {
     address = await app.listen({ host: c.host, port: c.port });
   } catch (e) {
     process.stderr.write(`simnav serve: cannot listen on ${c.host}:${c.port}: ${(e as Error).message}\n`);
+    await node.stop();
     await app.close();
     await store.close();
     return 1;
@@ -72,6 +77,7 @@ export async function run(args: string[]): Promise<number> {
       void (async () => {
         try {
           await demo?.stop();
+          await node.stop();
           await app.close();
           await store.close();
           resolve(0);

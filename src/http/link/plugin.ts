@@ -10,7 +10,13 @@ import type { Store } from '../../store/open-store.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { PoolService } from '../../domain/pools/service.ts';
 import { createDeviceRuntime, type DeviceRuntime } from '../../devices/runtime.ts';
-import { linkRoutes } from './route.ts';
+import { linkRoutes, type PollHandler } from './route.ts';
+
+/** What a cluster node (src/cluster) sets: the runtime's identity and leases, and what serves polls. */
+export interface LinkClusterOptions {
+  readonly runtime?: { readonly nodeId?: string; readonly leaseTtlMs?: number; readonly backgroundJobs?: boolean };
+  readonly route?: (runtime: DeviceRuntime) => PollHandler;
+}
 
 declare module 'fastify' {
   interface FastifyInstance { deviceRuntime: DeviceRuntime }
@@ -22,12 +28,13 @@ export interface LinkPluginOptions {
   readonly pools: PoolService;
   /** Start the online sessions when the app is ready (default false). */
   readonly start?: boolean;
+  readonly cluster?: LinkClusterOptions;
 }
 
 async function plugin(app: FastifyInstance, opts: LinkPluginOptions): Promise<void> {
-  const runtime = createDeviceRuntime({ store: opts.store, clock: opts.clock, outbox: opts.pools.outbox, log: app.log });
+  const runtime = createDeviceRuntime({ store: opts.store, clock: opts.clock, outbox: opts.pools.outbox, log: app.log, ...opts.cluster?.runtime });
   app.decorate('deviceRuntime', runtime);
-  await app.register(linkRoutes, { hub: runtime.hub });
+  await app.register(linkRoutes, { hub: opts.cluster?.route?.(runtime) ?? runtime.hub });
   if (opts.start) app.addHook('onReady', async () => { await runtime.start(); });
   app.addHook('onClose', async () => { await runtime.stop(); });
 }
