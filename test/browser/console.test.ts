@@ -82,6 +82,20 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     assert.equal(await page.locator('.tile h3 b').count(), 0, 'a title is text, not markup');
   });
 
+  test('a second open page sees a change made on the first without reloading', async () => {
+    const other = await ctx.newPage();
+    await other.goto(`${w.url}/#/aggregators`);
+    await other.waitForSelector('.tile');
+    await other.waitForSelector('#live-state.up');
+    await page.click('#add-aggregator');
+    await page.fill('#add-aggregator-form input[name=title]', 'Seen elsewhere');
+    await page.click('#add-aggregator-form button[type=submit]');
+    await page.waitForSelector('#link-info');
+    await page.click('#link-info .btn.primary');
+    await other.waitForSelector('.tile[data-title="Seen elsewhere"]', { timeout: 10_000 });
+    await other.close();
+  });
+
   test('the slot map shows a bank aggregator as columns × rows', async () => {
     const id = w.aggregators.get('demo-board')!;
     await page.click(`.tile[data-aggregator="${id}"] [data-action=slots]`);
@@ -144,6 +158,12 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     await bad.waitFor({ timeout: 60_000 });
     assert.equal((await bad.locator('.text').textContent())?.trim(), evil);
     assert.equal(await page.locator('#sms-feed img').count(), 0);
+    // An incoming call to the online SIM raises the banner, live.
+    const rang = await control(w, '/call', { to: box.number, from: '+79057654321', seconds: 20 });
+    assert.equal(rang.ok, true);
+    await page.waitForSelector('#call-banner:not(.hidden)', { timeout: 60_000 });
+    assert.match((await page.textContent('#call-banner')) ?? '', /79057654321/);
+    await shot(page, '06b-incoming-call');
     await page.goto(`${w.url}/#/sms`);
     await page.waitForSelector('#sms-table tbody tr');
     assert.equal(await page.locator('#sms-table img').count(), 0);

@@ -80,7 +80,7 @@ export function onlinePage(root: HTMLElement, ctx: PageCtx): () => void {
           h('td', null, c.channel === null ? '—' : String(c.channel)),
           h('td', null, c.aggregatorTitle),
           h('td', { class: 'mono' }, c.place),
-          h('td', null, c.number ? [fmtNumber(c.number), ' ', copyButton(c.number)] : '—'),
+          h('td', null, c.number ? [fmtNumber(c.number), copyButton(c.number)] : '—'),
           h('td', null, c.operator ?? '—'),
           h('td', null, h('span', { class: `status ${st.cls}`, 'data-status': c.statusCode ?? '' }, c.desired === 'online' ? t(st.key) : t('releasing'))),
           h('td', { class: 'row-actions' }, ctx.canWrite && c.desired === 'online' ? [
@@ -199,7 +199,7 @@ export function onlinePage(root: HTMLElement, ctx: PageCtx): () => void {
   let lastRing = 0;
   function onCall(e: LiveEvent): void {
     replace(banner, h('span', { class: 'ring-icon', 'aria-hidden': 'true' }, '☎'),
-      t('incomingCall', { to: `${String(e.place)} ${fmtNumber((e.number as string | null) ?? null)}`, from: String(e.caller) }),
+      t('incomingCall', { to: `${String(e.place)} ${fmtNumber((e.number as string | null) ?? null)}`, from: fmtNumber(String(e.caller)) }),
       h('button', { type: 'button', class: 'btn small', onclick: () => banner.classList.add('hidden') }, t('close')));
     banner.classList.remove('hidden');
     if (!muted && Date.now() - lastRing > 5000) { lastRing = Date.now(); beep(); }
