@@ -62,6 +62,8 @@ export async function openStore(url: string, opts: OpenOptions = {}): Promise<St
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
+    // Gather planner statistics where they are missing or stale (cheap when nothing to do).
+    database.pragma('optimize = 0x10002');
     const db = new Kysely<Db>({ dialect: new SqliteDialect({ database }) });
     return { db, dialect: 'sqlite', label: url, close: () => db.destroy() };
   }

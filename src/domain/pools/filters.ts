@@ -32,7 +32,9 @@ export function parseOperators(items: readonly string[]): string[] | null {
 export function filterSql(f: NumberFilters, countryCodes: readonly string[]): RawBuilder<SqlBool> {
   const parts: RawBuilder<unknown>[] = [sql`c.number is not null`];
   if (f.deviceIds !== null) {
-    parts.push(f.deviceIds.length === 0 ? sql`1 = 0` : sql`pc.aggregator_id in (${sql.join([...f.deviceIds])})`);
+    // `pc.used in (0, 1)` is always true; it lets the planner use (pool_id, used, aggregator_id, …)
+    // for the aggregator filter instead of walking the whole pool (SQLite without statistics).
+    parts.push(f.deviceIds.length === 0 ? sql`1 = 0` : sql`pc.used in (0, 1) and pc.aggregator_id in (${sql.join([...f.deviceIds])})`);
   }
   if (f.operators !== null) {
     parts.push(f.operators.length === 0 ? sql`1 = 0` : sql`lower(c.operator) in (${sql.join([...f.operators])})`);
