@@ -42,6 +42,27 @@ for (const dialect of testDialects()) describe(`${dialect}: admin api: CSV impor
     assert.deepEqual([moved.place, moved.balance, moved.last_balance], ['A5', 20, 12.5]);
   });
 
+  test('a number or place repeated within one file updates the row it already wrote (last row wins)', async () => {
+    const csv = [
+      HEADER,
+      `SR-Box-Bank;${bank};;79160000061;P:F1;1;;;first;`,
+      `SR-Box-Bank;${bank};;79160000061;P:F2;2;;;second;`,
+      `SR-Box-Bank;${bank};;79160000062;P:F2;;;;;`,
+      `SR-Box-Bank;${bank};;;P:F3;;;;no number;`,
+      `SR-Box-Bank;${bank};;79160000063;P:F3;;;;now numbered;`,
+      `SR-Box-Bank;${bank};;79160000063;P:F2;;;;;`,
+    ].join('\n');
+    const r = await importCsv(csv);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual([r.body.inserted, r.body.updated], [2, 0]);
+    assert.deepEqual(r.body.errors, [{ line: 7, code: 'CSV_PLACE_TAKEN', field: 'place' }], 'number 63 is at F3, F2 is another card');
+    const rows = await p.store.db.selectFrom('cards').select(['place', 'number', 'balance', 'title']).where('place', 'like', 'F%').orderBy('place').execute();
+    assert.deepEqual(rows, [
+      { place: 'F2', number: '79160000062', balance: 2, title: '' }, // line 4: a new number at F2 renumbers that card
+      { place: 'F3', number: '79160000063', balance: null, title: 'now numbered' },
+    ]);
+  });
+
   test('CP1251 file is detected and decoded; tab and comma separators work', async () => {
     const text = `${HEADER.replaceAll(';', '\t')}\nSR-Box-Bank\t${bank}\t\t79160000021\tP:C1\t5\tМегаФон\t\tКарта Ё\tзаметка`;
     const r = await importCsv(encodeCp1251(text), '', 'application/octet-stream');
