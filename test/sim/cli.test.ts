@@ -42,10 +42,10 @@ test('simnav sim / a fleet file with a tokens file polls the panel; the control 
   try {
     let out = '';
     child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    for (let i = 0; i < 300 && !/simulator control: (\S+)/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && !/simulator control: (\S+)/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
     const control = /simulator control: (\S+)/.exec(out)?.[1];
     assert.ok(control, out);
-    for (let i = 0; i < 100 && !(panel.unsolicited('tokenAAAA').includes('SR start') && panel.unsolicited('tokenBBBB').includes('SR started')); i++) {
+    for (let i = 0; i < 300 && !(panel.unsolicited('tokenAAAA').includes('SR start') && panel.unsolicited('tokenBBBB').includes('SR started')); i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(panel.unsolicited('tokenAAAA').includes('SR start'), 'classic device polls with its token');

@@ -32,7 +32,7 @@ test('register / aggregators and cards through /api/v1; the devices are heard on
     sim.setLinks(tokenMap(r.value));
     sim.start();
     let heard = 0;
-    for (let i = 0; i < 100 && heard < 2; i++) {
+    for (let i = 0; i < 300 && heard < 2; i++) {
       await new Promise((res) => setTimeout(res, 100));
       heard = [...sim.devices.values()].filter((d) => d.stats.polls > 1 && d.stats.httpErrors === 0).length;
     }
