@@ -10,9 +10,12 @@ import { isPhpArray, phpGet, phpInt, phpScalarText, unserializePhp } from './php
 import type { PhpError, PhpValue } from './php-unserialize.ts';
 import { decodeLegacyText, unmangledBytes } from './legacy-text.ts';
 
-/** Seconds (legacy Unix int) → milliseconds; 0, negative or absent → null. */
+/** Latest legacy time we believe (seconds; year 2100): anything later is garbage, not a time. */
+export const MAX_LEGACY_SECONDS = 4_102_444_800;
+
+/** Seconds (legacy Unix int) → milliseconds; 0, negative, absent or implausibly late → null. */
 export function legacyMillis(seconds: number | undefined): number | null {
-  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : null;
+  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0 && seconds <= MAX_LEGACY_SECONDS ? Math.round(seconds * 1000) : null;
 }
 
 /**

@@ -171,14 +171,17 @@ export class RowReader {
     return this.table.columns.has(column) ? row.get(column) ?? null : undefined;
   }
 
-  /** Text of a column (undefined when the column does not exist, null for SQL NULL). */
+  /**
+   * Text of a column (undefined when the column does not exist, null for SQL NULL). NUL characters
+   * are dropped: PostgreSQL text cannot hold them, and no legacy field means one.
+   */
   text(row: ReadonlyMap<string, RawValue>, column: string): string | null | undefined {
     const v = this.raw(row, column);
     if (v === undefined || v === null) return v;
-    if (typeof v === 'number' || typeof v === 'string') return String(v);
+    if (typeof v === 'number' || typeof v === 'string') return String(v).replace(/\u0000/g, '');
     const decoded = decodeLegacyText(v, this.table.columns.get(column)?.charset ?? 'utf8');
     if (decoded.repair !== 'none') this.onRepair(this.table.name, column, decoded.repair);
-    return decoded.text;
+    return decoded.text.replace(/\u0000/g, '');
   }
 
   /** Raw bytes of a text column (for serialized blobs), undefined/null as `text`. */

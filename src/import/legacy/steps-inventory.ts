@@ -21,7 +21,7 @@ export async function importOperators(ctx: StepContext): Promise<void> {
   const c = ctx.report.counts.operators;
   const seenNames = new Set<string>();
   const seenTitles = new Set<string>();
-  const addName = async (name: string, legacyId: string): Promise<void> => {
+  const addName = async (name: string): Promise<void> => {
     if (seenNames.has(name)) return;
     seenNames.add(name);
     const n = ctx.report.counts.networkNames;
@@ -29,7 +29,6 @@ export async function importOperators(ctx: StepContext): Promise<void> {
     if (await ctx.tx.selectFrom('network_names').select('name').where('name', '=', name).executeTakeFirst()) { n.present++; return; }
     await ctx.tx.insertInto('network_names').values({ name, first_seen_at: ctx.now }).execute();
     n.imported++;
-    void legacyId;
   };
   if (src) {
     for (const row of src.t.rows) {
@@ -60,9 +59,12 @@ export async function importOperators(ctx: StepContext): Promise<void> {
         if (!same && existing.created_at === existing.updated_at) {
           await ctx.tx.updateTable('operators').set({ ...values, updated_at: ctx.now }).where('id', '=', existing.id).execute();
           c.updated++;
-        } else c.present++;
+        } else {
+          if (!same) warn(ctx, 'operators', id, `'${title}' was edited in simnav; that version is kept`);
+          c.present++;
+        }
       }
-      for (const n of names) await addName(n, String(id));
+      for (const n of names) await addName(n);
     }
   }
   const uniq = reader(ctx, 'operators_uniq');
@@ -70,7 +72,7 @@ export async function importOperators(ctx: StepContext): Promise<void> {
     for (const row of uniq.t.rows) {
       const name = (uniq.r.text(row, 'name') ?? '').trim().toUpperCase();
       if (name === '' || name.length > 64) { ctx.report.counts.networkNames.read++; skip(ctx, 'networkNames', uniq.r.int(row, 'id'), 'EMPTY', 'blank or oversized network name'); continue; }
-      await addName(name, String(uniq.r.int(row, 'id')));
+      await addName(name);
     }
   }
 }
@@ -106,7 +108,12 @@ function resolved(s: AggregatorSettings): ResolvedSettings {
   return r.ok ? r.value : widestSettings();
 }
 
-interface LegacyCard { row: Row; id: number | undefined; rawPlace: string; place?: Place }
+interface LegacyCard { row: Row; id: number | undefined; rawPlace: string }
+
+/** The link step counter (device-link.md §2.2), kept so the device's numbering continues; 0 when out of the column's range. */
+function legacyStep(step: number | undefined): number {
+  return step !== undefined && step >= 0 && step <= 2_147_483_647 ? step : 0;
+}
 
 /** Aggregators and their cards, device by device. */
 export async function importAggregatorsAndCards(ctx: StepContext): Promise<void> {
@@ -168,7 +175,7 @@ export async function importAggregatorsAndCards(ctx: StepContext): Promise<void>
         model: model.title, title, link_token_hash: hash, link_token_hint: token.slice(-3), link_mode: mode,
         server_ip: SERVER_IP.test(ip) ? ip : null, server_token: SERVER_TOKEN.test(local) ? local : null,
         settings: JSON.stringify(settings), modems: JSON.stringify(settings.enabledChannels ?? []),
-        step: Math.max(0, dev.r.int(row, 'step') ?? 0), serial: serial === '' ? null : serial.slice(0, 64),
+        step: legacyStep(dev.r.int(row, 'step')), serial: serial === '' ? null : serial.slice(0, 64),
         firmware: firmware === '' ? null : firmware.slice(0, 64), disk_id: diskId, enabled: 1,
         created_at: ctx.now, updated_at: ctx.now,
       }).returning('id').executeTakeFirstOrThrow();
