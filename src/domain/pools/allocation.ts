@@ -102,9 +102,10 @@ async function planOn(
   const info = view.aggregators.get(aggregatorId);
   if (!info || !info.model) return { chosen: [], hadCandidates: false };
   const online = knownOnline ?? await onlinePlaces(tx, info);
-  // A small first page usually decides a small `want`; the full list only when it does not.
-  const page = want === 'max' || restrictTo ? undefined : Math.max(16, want * 4);
-  for (let limit = page; ; limit = undefined) {
+  // Small pages usually decide a small `want` (planOnline costs per candidate); the full list
+  // only when they do not.
+  const pages: Array<number | undefined> = want === 'max' || restrictTo ? [undefined] : [Math.max(4, want * 2), Math.max(64, want * 8), undefined];
+  for (const limit of pages) {
     let cands = await candidatesOn(tx, ctx, view, poolId, aggregatorId, req, limit);
     if (restrictTo) cands = cands.filter((c) => restrictTo.has(c.cardId));
     if (cands.length === 0) return { chosen: [], hadCandidates: false };
@@ -117,6 +118,7 @@ async function planOn(
     });
     if (limit === undefined || chosen.length >= (want as number) || cands.length < limit) return { chosen, hadCandidates: true };
   }
+  return { chosen: [], hadCandidates: false };
 }
 
 /** Places online on every aggregator (any pool): one query. */
