@@ -116,7 +116,7 @@ describe('import / hostile legacy data (in-memory source)', () => {
       await fc.assert(fc.asyncProperty(legacyDb, async (tables) => {
         const store = await createTestStore('postgres');
         try { await importTwice(store, tables as Tables); } finally { await store.close(); }
-      }), { numRuns: 8 });
+      }), { numRuns: 5 });
     });
   }
 
