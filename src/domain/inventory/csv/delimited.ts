@@ -43,6 +43,7 @@ export function parseDelimited(text: string, limits: DelimitedLimits = DEFAULT_L
   let rowLine = 1;
   let i = 0;
   const n = text.length;
+  const sepCode = sep.charCodeAt(0);
 
   const endCell = (): DelimitedError | undefined => {
     if (cell.length > limits.maxCellChars) return { code: 'CSV_CELL_TOO_LONG', line: rowLine, limit: limits.maxCellChars };
@@ -67,15 +68,14 @@ export function parseDelimited(text: string, limits: DelimitedLimits = DEFAULT_L
       i++;
       let closed = false;
       while (i < n) {
-        const c = text[i];
-        if (c === '"') {
-          if (text[i + 1] === '"') { cell += '"'; i += 2; continue; }
-          closed = true; i++; break;
-        }
-        if (c === '\n') line++;
-        cell += c;
-        if (cell.length > limits.maxCellChars) return { ok: false, error: { code: 'CSV_CELL_TOO_LONG', line: startLine, limit: limits.maxCellChars } };
-        i++;
+        const q = text.indexOf('"', i);
+        if (q < 0) break;
+        const chunk = text.slice(i, q);
+        for (let k = chunk.indexOf('\n'); k >= 0; k = chunk.indexOf('\n', k + 1)) line++;
+        if (cell.length + chunk.length > limits.maxCellChars) return { ok: false, error: { code: 'CSV_CELL_TOO_LONG', line: startLine, limit: limits.maxCellChars } };
+        cell += chunk;
+        if (text[q + 1] === '"') { cell += '"'; i = q + 2; continue; }
+        closed = true; i = q + 1; break;
       }
       if (!closed) return { ok: false, error: { code: 'CSV_UNTERMINATED_QUOTE', line: startLine } };
       const next = text[i];
@@ -92,9 +92,16 @@ export function parseDelimited(text: string, limits: DelimitedLimits = DEFAULT_L
       i++; line++; rowLine = line;
       continue;
     }
-    cell += ch;
-    if (cell.length > limits.maxCellChars) return { ok: false, error: { code: 'CSV_CELL_TOO_LONG', line: rowLine, limit: limits.maxCellChars } };
-    i++;
+    // an unquoted run: everything up to the next separator or line end (quotes inside are literal)
+    let j = i + 1;
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (c === sepCode || c === 10 || c === 13) break;
+      j++;
+    }
+    if (cell.length + (j - i) > limits.maxCellChars) return { ok: false, error: { code: 'CSV_CELL_TOO_LONG', line: rowLine, limit: limits.maxCellChars } };
+    cell += text.slice(i, j);
+    i = j;
   }
   if (cell !== '' || cells.length > 0) {
     const e = endRow(); if (e) return { ok: false, error: e };
