@@ -1,4 +1,8 @@
-/** Shapes the admin API answers (mirrors src/http/admin/schemas.ts; times are Unix ms). */
+/**
+ * Shapes the admin API answers (times are Unix ms). Written by hand from the OpenAPI document
+ * (`/api/v1/openapi.json`); `VIEW_KEYS` lists each view's fields at run time and types.test.ts fails
+ * when the document and these types drift apart (field added, renamed or removed on either side).
+ */
 export type Role = 'admin' | 'operator' | 'viewer';
 
 export interface User { id: number; login: string; role: Role; lang: string; poolScope: number[] | null; disabled: boolean; createdAt: number; updatedAt: number }
@@ -46,3 +50,22 @@ export interface OnlineChannel {
   cardId: number; aggregatorId: number; aggregatorTitle: string; place: string; number: string | null; title: string; operator: string | null;
   operatorColor: string | null; desired: string; position: string; channel: number | null; statusCode: number | null; statusAt: number | null;
 }
+
+/** Field names of each view, checked against the interfaces here (compile time) and the OpenAPI document (types.test.ts). */
+export const VIEW_KEYS = {
+  aggregator: ['id', 'model', 'title', 'linkMode', 'serverIp', 'settings', 'modemChannels', 'tokenHint', 'lastHeardAt', 'online', 'enabled', 'serial', 'firmware', 'cards', 'createdAt', 'updatedAt'],
+  card: ['id', 'aggregatorId', 'aggregatorTitle', 'model', 'place', 'number', 'iccid', 'operator', 'operatorTitle', 'operatorColor', 'balance', 'lastBalance',
+    'balanceAt', 'lastBalanceAt', 'title', 'comment', 'blocked', 'pools', 'online', 'createdAt', 'updatedAt'],
+  pool: ['id', 'title', 'keyHint', 'cards', 'used', 'free', 'online', 'balance', 'createdAt', 'updatedAt'],
+  sms: ['id', 'cardId', 'number', 'aggregatorId', 'aggregatorTitle', 'place', 'operator', 'sender', 'text', 'sentAt', 'receivedAt', 'read', 'partsMissing'],
+  call: ['id', 'cardId', 'number', 'aggregatorId', 'aggregatorTitle', 'place', 'operator', 'caller', 'at', 'read'],
+  operator: ['id', 'title', 'names', 'countryPrefix', 'numberMethod', 'numberCode', 'balanceMethod', 'balanceCode', 'color', 'createdAt', 'updatedAt'],
+  user: ['id', 'login', 'role', 'lang', 'poolScope', 'disabled', 'createdAt', 'updatedAt'],
+} as const;
+
+type SameKeys<T, K extends readonly string[]> = [Exclude<keyof T, K[number]>, Exclude<K[number], keyof T>] extends [never, never] ? true : never;
+const keysMatch: [
+  SameKeys<Aggregator, typeof VIEW_KEYS.aggregator>, SameKeys<Card, typeof VIEW_KEYS.card>, SameKeys<Pool, typeof VIEW_KEYS.pool>,
+  SameKeys<Sms, typeof VIEW_KEYS.sms>, SameKeys<Call, typeof VIEW_KEYS.call>, SameKeys<Operator, typeof VIEW_KEYS.operator>, SameKeys<User, typeof VIEW_KEYS.user>,
+] = [true, true, true, true, true, true, true];
+void keysMatch;
