@@ -27,32 +27,34 @@ export function linkQueryString(q: LinkQuery): string {
 export function httpTransport(opts: { maxSockets?: number; timeoutMs?: number } = {}): LinkTransport & { close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64 });
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  return {
-    poll(linkUrl, q, signal) {
-      return new Promise<LinkResponse>((resolve) => {
-        let url: URL;
-        try {
-          url = new URL(linkUrl);
-        } catch {
-          resolve({ ok: false, error: `bad link URL ${linkUrl}` });
-          return;
-        }
-        try {
-          url.search = linkQueryString(q);
-        } catch (e) {
-          resolve({ ok: false, error: `cannot encode query: ${(e as Error).message}` });
-          return;
-        }
-        const req = request(url, { method: 'GET', agent, timeout: timeoutMs, signal }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', (e) => resolve({ ok: false, error: e.message }));
-        });
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', (e) => resolve({ ok: false, error: e.message }));
-        req.end();
+  const once = (url: URL, signal: AbortSignal | undefined): Promise<LinkResponse & { retry?: boolean }> =>
+    new Promise((resolve) => {
+      const req = request(url, { method: 'GET', agent, timeout: timeoutMs, signal }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (e) => resolve({ ok: false, error: e.message }));
       });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed meanwhile: the request never reached it, try a new one.
+        resolve({ ok: false, error: e.message, retry: req.reusedSocket && e.code === 'ECONNRESET' });
+      });
+      req.end();
+    });
+  return {
+    async poll(linkUrl, q, signal) {
+      let url: URL;
+      try {
+        url = new URL(linkUrl);
+        url.search = linkQueryString(q);
+      } catch (e) {
+        return { ok: false, error: `cannot build the link URL: ${(e as Error).message}` };
+      }
+      const first = await once(url, signal);
+      if (first.ok || !first.retry) return first.ok ? first : { ok: false, error: first.error };
+      const second = await once(url, signal);
+      return second.ok ? second : { ok: false, error: second.error };
     },
     close() { agent.destroy(); },
   };
