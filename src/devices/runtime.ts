@@ -163,11 +163,13 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
       started = false;
       stopAll.abort();
       for (const r of sessions.values()) { r.abort.abort(); r.server?.stop(); }
+      const ids = [...sessions.keys()];
+      // Closing the channels first settles every command still waiting for the device.
+      hub.close();
       await Promise.all([...sessions.values()].map((r) => r.done));
       await housekeeping;
-      for (const id of sessions.keys()) await repo.releaseLease(`aggregator:${id}`, nodeId).catch(() => undefined);
+      for (const id of ids) await repo.releaseLease(`aggregator:${id}`, nodeId).catch(() => undefined);
       sessions.clear();
-      hub.close();
     },
   };
 }

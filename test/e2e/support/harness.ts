@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { FakeClock } from '../../../src/lib/clock.ts';
 import { createTestStore, type TestStore } from '../../../src/store/testing.ts';
 import { createDeviceRuntime, type DeviceRuntime } from '../../../src/devices/runtime.ts';
+import { buildApp } from '../../../src/http/app.ts';
 import { linkRoutes } from '../../../src/http/link/route.ts';
 import { createPoolService, type PoolService } from '../../../src/domain/pools/service.ts';
 import { NO_FILTERS } from '../../../src/domain/pools/filters.ts';
@@ -42,6 +43,10 @@ export interface World {
   readonly aggregators: Map<string, number>;
   readonly cards: Map<string, number>;
   poolId: number;
+  /** The pool key (clear text) of the world's pool. */
+  readonly poolKey: string;
+  /** Calls the pool API over HTTP while simulated time runs (`api: true` worlds only). */
+  api(params: Record<string, string>): Promise<string>;
   drive(ms: number): Promise<void>;
   until(cond: () => boolean | Promise<boolean>, maxMs?: number): Promise<boolean>;
   status(number: string): Promise<string>;
@@ -60,13 +65,22 @@ async function settle(sim: Simulator): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
-export async function createWorld(devices: readonly WorldDevice[], opts: { timings?: Partial<SessionTimings>; seed?: number } = {}): Promise<World> {
+export async function createWorld(devices: readonly WorldDevice[], opts: { timings?: Partial<SessionTimings>; seed?: number; api?: boolean } = {}): Promise<World> {
   const clock = new FakeClock();
   const store = await createTestStore('sqlite');
-  const pools = createPoolService({ store, clock });
-  const runtime = createDeviceRuntime({ store, clock, outbox: pools.outbox, ...(opts.timings ? { timings: opts.timings } : {}) });
-  const app = Fastify();
-  await app.register(linkRoutes, { hub: runtime.hub });
+  let pools: PoolService;
+  let runtime: DeviceRuntime;
+  let app: FastifyInstance;
+  if (opts.api) {
+    pools = createPoolService({ store, clock });
+    app = await buildApp({ store, clock, pools, logLevel: false, deviceRuntime: true, sendSmsTimeoutMs: 90_000 });
+    runtime = app.deviceRuntime;
+  } else {
+    pools = createPoolService({ store, clock });
+    runtime = createDeviceRuntime({ store, clock, outbox: pools.outbox, ...(opts.timings ? { timings: opts.timings } : {}) });
+    app = Fastify();
+    await app.register(linkRoutes, { hub: runtime.hub });
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/sr/`;
   const aggregators = new Map<string, number>();
@@ -90,11 +104,19 @@ export async function createWorld(devices: readonly WorldDevice[], opts: { timin
   });
   if (!fleet.ok) throw new Error(`${fleet.error.path}: ${fleet.error.message}`);
   const sim = new Simulator({ fleet: fleet.value, panelUrl: url, clock });
-  await runtime.start();
+  if (!opts.api) await runtime.start();
   sim.start();
+  const base = url.replace(/\/sr\/$/, '');
 
   const w: World = {
-    clock, store, runtime, pools, sim, app, url, aggregators, cards, poolId: created.value.pool.id,
+    clock, store, runtime, pools, sim, app, url, aggregators, cards, poolId: created.value.pool.id, poolKey: created.value.key,
+    async api(params) {
+      const q = new URLSearchParams({ pool_key: created.value.key, ...params });
+      let done = false;
+      const p = fetch(`${base}/api/handler.php?${q}`).then((r) => r.text()).finally(() => { done = true; });
+      for (let i = 0; i < 4000 && !done; i++) { await settle(sim); if (!done) await clock.advance(250); }
+      return p;
+    },
     async drive(ms) {
       const end = clock.now() + ms;
       while (clock.now() < end) { await settle(sim); await clock.advance(Math.min(250, end - clock.now())); }
