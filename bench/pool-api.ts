@@ -109,7 +109,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'simnav-bench-'));
   const dbUrl = dbArg > 0 ? process.argv[dbArg + 1]! : `sqlite:${join(dir, 'bench.db')}`;
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', 'tsx', self, '--serve', dbUrl], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // PROF=dir writes a CPU profile of the server there; ONLY=<substring> runs matching lines only.
+  const prof = process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', self, '--serve', dbUrl], { stdio: ['pipe', 'pipe', 'inherit'] });
   const info = await new Promise<{ url: string; floorUrl: string; key: string; smsNumber: string; device: number }>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -135,7 +137,10 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   // Sanity: the filtered getNumbers really returns 100 numbers.
   const sample = JSON.parse((await get(new http.Agent(), `${api}&action=getNumbers&device_id=${info.device}&operator=BEE`)).body) as unknown[];
-  for (const conc of [1, 32]) for (const [name, op] of ops) results.push(await load(name, conc, op));
+  const only = process.env.ONLY;
+  for (const conc of [1, 32]) {
+    for (const [name, op] of ops) if (!only || name.startsWith('floor') || name.includes(only)) results.push(await load(name, conc, op));
+  }
   const rss = JSON.parse((await get(new http.Agent(), `${info.floorUrl}/rss`)).body) as { rss: number };
   child.stdin!.end();
   await new Promise((r) => child.on('exit', r));

@@ -50,6 +50,28 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/** Prepared statements kept per SQL text (Kysely's SQLite driver prepares on every query). */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 with a small LRU of prepared statements. Safe because Kysely's SQLite driver runs
+ * one query at a time on its single connection; a statement is only ever used by one query.
+ */
+function withStatementCache(database: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText: string): BetterSqlite3.Statement {
+      let stmt = cache.get(sqlText);
+      if (stmt) { cache.delete(sqlText); cache.set(sqlText, stmt); return stmt; }
+      stmt = database.prepare(sqlText);
+      cache.set(sqlText, stmt);
+      if (cache.size > STATEMENT_CACHE_SIZE) { const oldest = cache.keys().next(); if (!oldest.done) cache.delete(oldest.value); }
+      return stmt;
+    },
+  };
+}
+
 /** Opens a store; throws a typed error object only for a malformed URL (a boot-time failure). */
 export async function openStore(url: string, opts: OpenOptions = {}): Promise<Store> {
   const parsed = parseStoreUrl(url);
@@ -64,7 +86,7 @@ export async function openStore(url: string, opts: OpenOptions = {}): Promise<St
     database.pragma('synchronous = NORMAL');
     // Gather planner statistics where they are missing or stale (cheap when nothing to do).
     database.pragma('optimize = 0x10002');
-    const db = new Kysely<Db>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Db>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     return { db, dialect: 'sqlite', label: url, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
