@@ -10,7 +10,7 @@ import { h, replace } from '../lib/dom.ts';
 import { fmtNumber, fmtTime, smsText } from '../lib/format.ts';
 import { t } from '../lib/i18n.ts';
 import { on, throttle, type LiveEvent } from '../lib/live.ts';
-import type { Aggregator, Card, OnlineChannel, Page, Sms } from '../lib/types.ts';
+import type { Aggregator, Card, Layout, OnlineChannel, Page, Sms } from '../lib/types.ts';
 import { copyButton, empty, errorBox, field, modal, onSubmit, toast, toastError } from '../lib/ui.ts';
 import { statusClass } from './aggregators.ts';
 
@@ -98,6 +98,21 @@ export function onlinePage(root: HTMLElement, ctx: PageCtx): () => void {
     if (!text) { toast(t('onlineWhatPh'), 'error'); return null; }
     const parts = text.split(/[\s,;]+/).filter(Boolean);
     const found: Card[] = [];
+    // A bare row number on a chosen aggregator means that row of its layout (Box-Bank/Board row
+    // across the columns, Train carriage row, Organizer line), as in the legacy Online page.
+    if (aggregatorId && parts.length === 1 && /^\d{1,3}$/.test(parts[0]!)) {
+      const row = Number(parts[0]);
+      const [layout, list] = await Promise.all([get<Layout>(`/aggregators/${aggregatorId}/layout`), get<Page<Card>>('/cards', { aggregatorId, limit: 1000 })]);
+      if (layout.ok && list.ok) {
+        const inRow = (place: string): boolean => {
+          if (layout.value.kind === 'rows') return Number(place.split('-')[0]) === row;
+          if (layout.value.kind === 'lines') return Number(/^(\d+)-/.exec(place)?.[1] ?? (place.charCodeAt(0) - 64)) === row;
+          return Number(/^[A-Za-z](\d+)$/.exec(place)?.[1] ?? NaN) === row;
+        };
+        const rowCards = list.value.items.filter((c) => inRow(c.place));
+        if (rowCards.length) return rowCards;
+      }
+    }
     for (const part of parts.slice(0, 64)) {
       const q: Record<string, string> = { limit: '100' };
       if (aggregatorId) q.aggregatorId = aggregatorId;
