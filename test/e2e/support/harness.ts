@@ -55,6 +55,8 @@ export interface World {
   open(number: string): Promise<boolean>;
   close(number: string): Promise<void>;
   stop(): Promise<void>;
+  /** The online session of the (first) aggregator. */
+  session(id?: string): import('../../../src/devices/session/online-session.ts').OnlineSession;
 }
 
 async function settle(sim: Simulator): Promise<void> {
@@ -153,6 +155,10 @@ export async function createWorld(devices: readonly WorldDevice[], opts: { timin
     async close(number) {
       await pools.closeNumbers(w.poolId, [number]);
       runtime.wake();
+    },
+    session(id) {
+      const aggId = id === undefined ? [...aggregators.values()][0]! : aggregators.get(id)!;
+      return runtime.session(aggId)!;
     },
     async stop() {
       await sim.stop();
