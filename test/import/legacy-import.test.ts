@@ -3,7 +3,7 @@
  * May-2021 and Sept-2021 shapes (test/import/legacy-db.ts) imported into fresh SQLite and
  * PostgreSQL stores; every row and the report asserted; a second run changes nothing; a dry run
  * writes nothing; the imported pool key answers the pool API and the imported link token is
- * accepted by the device link endpoint.
+ * accepted by the device link endpoint (both through buildApp on a loopback port).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify from 'fastify';
 import { createTestStore, testDialects } from '../../src/store/testing.ts';
 import type { TestStore } from '../../src/store/testing.ts';
 import type { Store } from '../../src/store/open-store.ts';
@@ -21,9 +20,6 @@ import { openMysqlSource } from '../../src/import/legacy/legacy-source.ts';
 import { importLegacy } from '../../src/import/legacy/import-legacy.ts';
 import type { ImportReport } from '../../src/import/legacy/report.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { linkRoutes } from '../../src/http/link/route.ts';
-import { LinkHub } from '../../src/devices/link/link-hub.ts';
-import { createDeviceStateRepo } from '../../src/domain/device-state/repo.ts';
 import { createLegacyDb, MAY, SEPT } from './legacy-db.ts';
 import type { LegacyDb } from './legacy-db.ts';
 
@@ -63,25 +59,30 @@ async function cardsOf(store: Store, aggregatorId: number) {
   return new Map(rows.map((r) => [r.place, r]));
 }
 
-async function poolStatus(store: Store, key: string): Promise<unknown> {
+/** The real app (buildApp) on a loopback port, as API clients and devices reach it. */
+async function withApp<T>(store: Store, fn: (base: string) => Promise<T>): Promise<T> {
   const app = await buildApp({ store, logLevel: false, timeZone: 'Europe/Moscow' });
   try {
-    const r = await app.inject({ method: 'GET', url: `/api/handler.php?pool_key=${key}&action=getPoolStatus` });
-    assert.equal(r.statusCode, 200);
-    return r.body.startsWith('[') ? JSON.parse(r.body) : r.body;
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    return await fn(base);
   } finally { await app.close(); }
 }
 
+async function poolStatus(store: Store, key: string): Promise<unknown> {
+  return withApp(store, async (base) => {
+    const r = await fetch(`${base}/api/handler.php?pool_key=${key}&action=getPoolStatus`);
+    assert.equal(r.status, 200);
+    const body = await r.text();
+    return body.startsWith('[') ? JSON.parse(body) : body;
+  });
+}
+
 async function linkPoll(store: Store, token: string): Promise<string> {
-  const clock = new FakeClock(NOW);
-  const hub = new LinkHub({ repo: createDeviceStateRepo(store, clock), clock });
-  const app = Fastify();
-  await app.register(linkRoutes, { hub });
-  try {
-    const r = await app.inject({ method: 'GET', url: `/sr/link.php?token=${token}&step=0&data=REQUEST` });
-    assert.equal(r.statusCode, 200);
-    return r.body;
-  } finally { hub.close(); await app.close(); }
+  return withApp(store, async (base) => {
+    const r = await fetch(`${base}/sr/link.php?token=${token}&step=0&data=REQUEST`);
+    assert.equal(r.status, 200);
+    return r.text();
+  });
 }
 
 let sept: LegacyDb;
