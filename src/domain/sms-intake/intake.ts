@@ -68,9 +68,11 @@ export function createSmsIntake(deps: { store: Store; clock: Clock; reassemblyWa
 
   /** Assembles the group of a part when every part is there (or `force`); returns the sms id. */
   async function assemble(tx: Tx, g: { cardId: number; sender: string; ref: number; total: number }, force: boolean): Promise<number | null> {
-    const parts = await tx.selectFrom('sms_parts').select(['id', 'seq', 'text', 'scts', 'number'])
+    const q = tx.selectFrom('sms_parts').select(['id', 'seq', 'text', 'scts', 'number'])
       .where('card_id', '=', g.cardId).where('sender', '=', g.sender).where('ref', '=', g.ref).where('total', '=', g.total)
-      .where('sms_id', 'is', null).orderBy('seq').orderBy('id').execute();
+      .where('sms_id', 'is', null).orderBy('seq').orderBy('id');
+    // PostgreSQL: lock the parts, so a concurrent assembly of the same group (the cluster's flush job, another session) waits and then finds them taken.
+    const parts = await (store.dialect === 'postgres' ? q.forUpdate() : q).execute();
     const bySeq = new Map<number, (typeof parts)[number]>();
     for (const p of parts) if (!bySeq.has(p.seq)) bySeq.set(p.seq, p);
     const complete = bySeq.size >= g.total;
