@@ -142,7 +142,7 @@ async function onlineMap(tx: Tx, view: FleetView): Promise<Map<number, Place[]>>
  * taken (one index probe per run, not per aggregator): yields each aggregator that holds an
  * eligible card and could take one more card online.
  */
-async function* walkAggregators(tx: Tx, view: FleetView, poolId: number, req: OpenRequest, online: Map<number, Place[]>): AsyncGenerator<number> {
+async function* walkAggregators(ctx: PoolCtx, tx: Tx, view: FleetView, poolId: number, req: OpenRequest, online: Map<number, Place[]>): AsyncGenerator<number> {
   const ids = [...view.aggregators.keys()].sort((a, b) => a - b);
   const full = new Map<number, boolean>();
   const isFull = (id: number): boolean => {
@@ -150,7 +150,9 @@ async function* walkAggregators(tx: Tx, view: FleetView, poolId: number, req: Op
     if (f === undefined) {
       const info = view.aggregators.get(id);
       const places = online.get(id) ?? [];
-      f = !info?.model || (places.length > 0 && capacity(info.model, info.settings, places) === 0);
+      // As many online as the model's parallel streams: full, without planning (the common case).
+      f = !info?.model || (places.length > 0
+        && (places.length >= ctx.fleet.channelsOf(info) || capacity(info.model, info.settings, places) === 0));
       full.set(id, f);
     }
     return f;
@@ -215,7 +217,7 @@ export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest)
     // SQLite: one serialised write transaction walks the aggregators in order.
     result = await writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
       const online = await onlineMap(tx, view);
-      for await (const aggId of walkAggregators(tx, view, poolId, req, online)) {
+      for await (const aggId of walkAggregators(ctx, tx, view, poolId, req, online)) {
         const first = (await planOn(tx, ctx, view, poolId, aggId, req, 1, undefined, online.get(aggId) ?? [])).chosen[0];
         if (first) { await markOpened(tx, ctx, poolId, [first]); return { ok: true, number: first.number }; }
       }
@@ -229,7 +231,7 @@ export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest)
     const skipped: number[] = [];
     let found: string | null = null;
     const online = await onlineMap(db, view);
-    for await (const aggId of walkAggregators(db, view, poolId, req, online)) {
+    for await (const aggId of walkAggregators(ctx, db, view, poolId, req, online)) {
       if ((await planOn(db, ctx, view, poolId, aggId, req, 1, undefined, online.get(aggId) ?? [])).chosen.length === 0) continue;
       const r = await tryAggregator(ctx, view, poolId, aggId, req, true);
       if (r === 'locked') { skipped.push(aggId); continue; }
