@@ -23,8 +23,10 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
   const list = h('div', { class: 'tiles', id: 'aggregator-list' });
   const tasks = new Map<number, TaskNote>();
   let items: Aggregator[] = [];
+  const count = h('span', { class: 'muted', id: 'agg-count' });
+  let disposed = false;
   const toolbar = h('div', { class: 'toolbar' },
-    h('span', { class: 'muted', id: 'agg-count' }),
+    count,
     ctx.isAdmin ? h('button', { type: 'button', class: 'btn primary', id: 'add-aggregator', onclick: () => addDialog() }, t('addAggregator')) : null);
   root.append(toolbar, list);
 
@@ -38,7 +40,8 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
   }
 
   function draw(): void {
-    document.getElementById('agg-count')!.textContent = t('aggregatorsCount', { n: items.length, online: items.filter((a) => a.online).length });
+    if (disposed) return;
+    count.textContent = t('aggregatorsCount', { n: items.length, online: items.filter((a) => a.online).length });
     if (items.length === 0) { replace(list, empty(t('noAggregators'))); return; }
     replace(list, items.map(tile));
   }
@@ -156,7 +159,7 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
   const tick = setInterval(() => draw(), 5000);
   const refresh = setInterval(() => { void load(); }, 15000);
   void load();
-  return () => { offs.forEach((f) => f()); clearInterval(tick); clearInterval(refresh); };
+  return () => { disposed = true; offs.forEach((f) => f()); clearInterval(tick); clearInterval(refresh); };
 }
 
 /** Legacy status codes (panel-features.md §1.5) → CSS class and label key. */
