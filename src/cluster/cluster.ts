@@ -113,6 +113,7 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
     store, clock, nodeId, runtime, nodes, takeover,
     nodeStaleMs: settings.nodeStaleMs, forwardTimeoutMs: settings.forwardTimeoutMs,
     onError: (err, ctx) => log.warn({ err, ...ctx, node: nodeId }, 'cluster: poll routing failed'),
+    ...(process.env.SIMNAV_CLUSTER_TRACE === '1' ? { trace: (t: object) => log.info({ ...t, node: nodeId }, 'cluster: poll') } : {}),
   });
   const scanner = new TakeoverScanner({
     store, clock, nodeId, runtime, everyMs: Math.max(250, Math.floor(settings.leaseTtlMs / 3)),

@@ -38,7 +38,11 @@ export interface LinkRouterOptions {
   readonly nodeStaleMs: number;
   readonly forwardTimeoutMs: number;
   readonly onError?: (err: unknown, ctx: object) => void;
+  /** Called for every poll with where it went and what was answered (SIMNAV_CLUSTER_TRACE=1 in serve). */
+  readonly trace?: (t: { aggregator: number | null; route: 'local' | 'relay' | 'hold'; query: string; body: string }) => void;
 }
+
+interface Routed { aggregator: number | null; route: 'local' | 'relay' | 'hold' }
 
 export interface PollMeta { readonly forwardedBy?: string | undefined }
 
@@ -62,25 +66,34 @@ export class ClusterLinkRouter {
   constructor(private readonly o: LinkRouterOptions) {}
 
   async handle(query: QueryInput, meta: PollMeta = {}): Promise<string> {
+    const how: Routed = { aggregator: null, route: 'hold' };
+    let body: string = HOLD_BODY;
     try {
-      return await this.route(query, meta);
+      body = await this.route(query, meta, how);
     } catch (err) {
       this.o.onError?.(err, { where: 'link router' });
-      return HOLD_BODY;
     }
+    if (this.o.trace) {
+      const q = pollBody(query);
+      q.delete('token');
+      this.o.trace({ ...how, query: q.toString().slice(0, 160), body: body.slice(0, 160) });
+    }
+    return body;
   }
 
-  private local(query: QueryInput): Promise<string> {
+  private local(query: QueryInput, how: Routed): Promise<string> {
     this.counters.local++;
+    how.route = 'local';
     return this.o.runtime.hub.handle(query);
   }
 
-  private async route(query: QueryInput, meta: PollMeta): Promise<string> {
+  private async route(query: QueryInput, meta: PollMeta, how: Routed): Promise<string> {
     const parsed = parseLinkRequest(query);
-    if (!parsed.ok) return this.local(query); // the hub counts and rejects it
+    if (!parsed.ok) return this.local(query, how); // the hub counts and rejects it
     const agg = await this.aggregator(tokenHash(parsed.value.token));
-    if (!agg || !agg.enabled) return this.local(query);
-    if (this.o.runtime.session(agg.id) !== undefined) return this.local(query);
+    how.aggregator = agg?.id ?? null;
+    if (!agg || !agg.enabled) return this.local(query, how);
+    if (this.o.runtime.session(agg.id) !== undefined) return this.local(query, how);
     if (meta.forwardedBy !== undefined) {
       // Relayed here but the session is not (any more) here: let the device poll again.
       this.counters.strays++;
@@ -91,17 +104,18 @@ export class ClusterLinkRouter {
     if (lease && lease.holder !== this.o.nodeId && lease.expiresAt >= now) {
       const address = await this.o.nodes.addressOf(lease.holder, this.o.nodeStaleMs);
       if (address === null) { this.counters.forwardFailed++; return HOLD_BODY; }
-      return this.forward(address, query, agg.id);
+      return this.forward(address, query, agg.id, how);
     }
     this.counters.takeovers++;
-    if (await this.o.takeover(agg.id, lease?.holder ?? null)) return this.local(query);
+    if (await this.o.takeover(agg.id, lease?.holder ?? null)) return this.local(query, how);
     // Lost the race to another node (it serves the next poll), or the model has no driver here.
     const again = await leaseOf(this.o.store, aggregatorLease(agg.id));
     if (again && again.holder !== this.o.nodeId && again.expiresAt >= this.o.clock.now()) return HOLD_BODY;
-    return this.local(query);
+    return this.local(query, how);
   }
 
-  private async forward(address: string, query: QueryInput, aggregatorId: number): Promise<string> {
+  private async forward(address: string, query: QueryInput, aggregatorId: number, how: Routed): Promise<string> {
+    how.route = 'relay';
     try {
       const res = await fetch(`${address}/link.php`, {
         method: 'POST',
