@@ -12,7 +12,8 @@
  *   heartbeat the session is checked again, so signing out or expiry ends the stream.
  * - Pool-scoped users see card events (SMS, calls, card status) only for cards of their pools;
  *   `terminal.answer` goes to admins only.
- * - A client that does not read (more than `maxBufferedBytes` queued) is disconnected.
+ * - A client that does not read (more than `maxBufferedBytes` queued) is disconnected; one user
+ *   or token may hold `maxStreamsPerPrincipal` streams at once (tabs), more answer 429.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminCtx } from '../../domain/auth/outcome.ts';
@@ -21,6 +22,7 @@ import { resolveSession } from '../../domain/auth/sessions.ts';
 import { ADMIN_ONLY_EVENTS, type EventBus, type Stamped } from '../../domain/events/bus.ts';
 import { readCookie } from '../auth/cookies.ts';
 import { SESSION_COOKIE, who } from '../auth/authenticate.ts';
+import { sendError } from '../errors.ts';
 import { createScopeFilter } from './scope.ts';
 
 export interface EventsRouteOptions {
@@ -30,6 +32,8 @@ export interface EventsRouteOptions {
   heartbeatMs?: number;
   /** Default 1 MiB. */
   maxBufferedBytes?: number;
+  /** Open streams allowed per user or token (default 20; more → 429). */
+  maxStreamsPerPrincipal?: number;
 }
 
 /** Formats one SSE message; JSON never contains a raw newline, so one `data:` line suffices. */
@@ -48,14 +52,19 @@ function lastEventId(req: FastifyRequest): number | null {
 export function registerEventsRoute(app: FastifyInstance, o: EventsRouteOptions): void {
   const heartbeatMs = o.heartbeatMs ?? 20_000;
   const maxBuffered = o.maxBufferedBytes ?? 1 << 20;
+  const maxStreams = o.maxStreamsPerPrincipal ?? 20;
+  const open = new Map<string, number>();
 
   app.route({
     method: 'GET',
     url: '/events',
     config: { access: 'read', summary: 'Live events (server-sent events): status, SMS, calls, task progress', tags: ['events'] },
     schema: { querystring: { type: 'object', properties: { since: { type: 'string', maxLength: 16 } } } },
-    handler(req: FastifyRequest, reply: FastifyReply) {
+    handler(req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
       const principal: Principal = who(req);
+      const mine = open.get(principal.actor) ?? 0;
+      if (mine >= maxStreams) return sendError(reply, 'SIMNAV_ERR_RATE_LIMITED', 'Too many open event streams');
+      open.set(principal.actor, mine + 1);
       const sessionToken = req.authVia === 'session' ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined;
       const inScope = createScopeFilter(o.ctx, principal);
       const res = reply.raw;
@@ -87,6 +96,8 @@ export function registerEventsRoute(app: FastifyInstance, o: EventsRouteOptions)
       function close(): void {
         if (closed) return;
         closed = true;
+        const n = (open.get(principal.actor) ?? 1) - 1;
+        if (n <= 0) open.delete(principal.actor); else open.set(principal.actor, n);
         off();
         o.ctx.clock.clearTimeout(timer);
         res.end();

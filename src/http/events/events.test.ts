@@ -68,7 +68,7 @@ describe('events / GET /api/v1/events over real HTTP', () => {
     assert.ok(scoped.ok);
     cookies.scoped = `simnav_session=${(await createSession(ctx, scoped.value.user.id)).token}`;
     app = Fastify();
-    await app.register(eventsPlugin, { store, clock: ctx.clock, bus, watch: false });
+    await app.register(eventsPlugin, { store, clock: ctx.clock, bus, watch: false, maxStreamsPerPrincipal: 3 });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   after(async () => { await app.close(); await store.close(); });
@@ -136,5 +136,28 @@ describe('events / GET /api/v1/events over real HTTP', () => {
     await s.close();
     for (let i = 0; i < 50 && bus.subscribers >= n; i++) await new Promise((r) => setImmediate(r));
     assert.equal(bus.subscribers, n - 1);
+  });
+
+  test('one user holds at most maxStreamsPerPrincipal streams; more → 429, a closed one frees its place', async () => {
+    const streams = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await openStream(base, cookies.viewer!);
+      await s.until((m) => m.some((x) => x.type === 'hello'));
+      streams.push(s);
+    }
+    const over = await fetch(`${base}/api/v1/events`, { headers: { cookie: cookies.viewer! } });
+    assert.equal(over.status, 429);
+    assert.equal(((await over.json()) as { code: string }).code, 'SIMNAV_ERR_RATE_LIMITED');
+    await streams.pop()!.close();
+    let again: Response | null = null;
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      const ac = new AbortController();
+      again = await fetch(`${base}/api/v1/events`, { headers: { cookie: cookies.viewer! }, signal: ac.signal });
+      ac.abort();
+      if (again.status === 200) break;
+    }
+    assert.equal(again?.status, 200);
+    for (const s of streams) await s.close();
   });
 });

@@ -16,7 +16,7 @@ import { realClock, type Clock } from '../../lib/clock.ts';
 import { createEventBus, type EventBus } from '../../domain/events/bus.ts';
 import type { AdminCtx } from '../../domain/auth/outcome.ts';
 import { authHook } from '../auth/authenticate.ts';
-import { sendError } from '../errors.ts';
+import { classifyError, sendError } from '../errors.ts';
 import { registerEventsRoute } from './events-route.ts';
 import { startStoreWatch } from './store-watch.ts';
 
@@ -35,6 +35,7 @@ export interface EventsPluginOptions {
   /** Publish store changes (default true; interval 1 s). */
   watch?: boolean | { intervalMs: number };
   heartbeatMs?: number;
+  maxStreamsPerPrincipal?: number;
 }
 
 async function eventsPluginImpl(app: FastifyInstance, o: EventsPluginOptions): Promise<void> {
@@ -53,10 +54,11 @@ async function eventsPluginImpl(app: FastifyInstance, o: EventsPluginOptions): P
   await app.register(async (child) => {
     child.addHook('onRequest', authHook(ctx));
     child.setErrorHandler((err, req, reply) => {
+      const { code, message } = classifyError(err as Parameters<typeof classifyError>[0]);
       req.log.warn({ err }, 'events: request failed');
-      return sendError(reply, 'SIMNAV_ERR_VALIDATION');
+      return sendError(reply, code, message);
     });
-    registerEventsRoute(child, { ctx, bus, ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}) });
+    registerEventsRoute(child, { ctx, bus, ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}), ...(o.maxStreamsPerPrincipal !== undefined ? { maxStreamsPerPrincipal: o.maxStreamsPerPrincipal } : {}) });
   }, { prefix: '/api/v1' });
 }
 

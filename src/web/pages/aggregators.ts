@@ -157,7 +157,7 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
   // "Last heard … ago" is re-rendered locally; the list itself is refreshed rarely as a safety net
   // for runtimes that do not publish aggregator.status.
   const tick = setInterval(() => draw(), 5000);
-  const refresh = setInterval(() => { void load(); }, 15000);
+  const refresh = setInterval(() => { void load(); }, 10000);
   void load();
   return () => { disposed = true; offs.forEach((f) => f()); clearInterval(tick); clearInterval(refresh); };
 }
