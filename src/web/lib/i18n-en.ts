@@ -69,7 +69,7 @@ export const en = {
   operatorProfiles: 'Operator profiles', noOperators: 'No operator profiles.', networkNames: 'Network names', networkNamesHint: 'Separated by ;',
   prefix: 'Country prefix', numberRequest: 'Number request', balanceRequest: 'Balance request', ussdMenuHint: '| walks a USSD menu: *111*6#|1',
   colour: 'Colour', editOperator: 'Edit operator', addOperator: 'Add operator', deleteOperatorConfirm: 'Delete operator profile “{title}”?',
-  users: 'Users', addUser: 'Add user', poolScope: 'Pools', allPools: 'all', userCreated: 'User created',
+  users: 'Users', addUser: 'Add user', poolScope: 'Pools', poolScopeOf: 'Pools {login} may use', allPools: 'all', userCreated: 'User created',
   passwordOnce: 'Password of {login} (shown once):', deleteUserConfirm: 'Delete user {login}?',
   auditLog: 'Audit log', noAudit: 'Nothing recorded yet.', actor: 'Who', action: 'Action', target: 'Target',
 } as const;

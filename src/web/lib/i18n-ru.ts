@@ -71,7 +71,7 @@ export const ru: Record<keyof typeof en, string> = {
   operatorProfiles: 'Профили операторов', noOperators: 'Профилей операторов нет.', networkNames: 'Имена сети', networkNamesHint: 'Через ;',
   prefix: 'Код страны', numberRequest: 'Запрос номера', balanceRequest: 'Запрос баланса', ussdMenuHint: '| проходит меню USSD: *111*6#|1',
   colour: 'Цвет', editOperator: 'Изменить оператора', addOperator: 'Добавить оператора', deleteOperatorConfirm: 'Удалить профиль оператора «{title}»?',
-  users: 'Пользователи', addUser: 'Добавить пользователя', poolScope: 'Пулы', allPools: 'все', userCreated: 'Пользователь создан',
+  users: 'Пользователи', addUser: 'Добавить пользователя', poolScope: 'Пулы', poolScopeOf: 'Пулы, доступные {login}', allPools: 'все', userCreated: 'Пользователь создан',
   passwordOnce: 'Пароль {login} (показывается один раз):', deleteUserConfirm: 'Удалить пользователя {login}?',
   auditLog: 'Журнал действий', noAudit: 'Пока ничего не записано.', actor: 'Кто', action: 'Действие', target: 'Объект',
 };

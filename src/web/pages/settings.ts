@@ -9,7 +9,7 @@ import type { PageCtx } from '../lib/app.ts';
 import { h, replace, safeColor, setVar } from '../lib/dom.ts';
 import { displayTimeZone, fmtTime, setTimeZone } from '../lib/format.ts';
 import { t, type Key } from '../lib/i18n.ts';
-import type { Audit, Operator, Role, User } from '../lib/types.ts';
+import type { Audit, Operator, Pool, Role, User } from '../lib/types.ts';
 import { confirmDialog, copyButton, empty, errorBox, field, modal, onSubmit, toast, toastError, unavailable } from '../lib/ui.ts';
 
 export function settingsPage(root: HTMLElement, ctx: PageCtx): void {
@@ -115,6 +115,7 @@ export function settingsPage(root: HTMLElement, ctx: PageCtx): void {
         return h('tr', { 'data-user': u.login }, h('td', null, u.login), h('td', null, role), h('td', null, u.lang.toUpperCase()),
           h('td', null, u.poolScope === null ? t('allPools') : u.poolScope.join(', ')), h('td', null, u.disabled ? t('disabled') : t('active')),
           h('td', { class: 'row-actions' },
+            h('button', { type: 'button', class: 'btn small', 'data-action': 'scope', onclick: () => { void editScope(u); } }, t('poolScope')),
             h('button', { type: 'button', class: 'btn small', onclick: () => { void patch<User>(`/users/${u.id}`, { disabled: !u.disabled }).then((x) => { if (!x.ok) toastError(x.error); void loadUsers(); }); } }, u.disabled ? t('enable') : t('disable')),
             h('button', { type: 'button', class: 'btn small danger', onclick: () => { void removeUser(u); } }, t('delete'))));
       }))));
@@ -134,6 +135,28 @@ export function settingsPage(root: HTMLElement, ctx: PageCtx): void {
       const pw = r.value.password;
       if (pw) modal(t('userCreated'), (c) => h('div', { class: 'stack' }, h('p', null, t('passwordOnce', { login: r.value.user.login })),
         h('div', { class: 'copyline' }, h('code', null, pw), copyButton(pw)), h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => c() }, t('done')))));
+      void loadUsers();
+    }));
+  }
+
+  /** Limits a user to some pools (issue #6 item 1), or lifts the limit. */
+  async function editScope(u: User): Promise<void> {
+    const r = await get<{ items: Pool[] }>('/pools');
+    if (!r.ok) { toastError(r.error); return; }
+    const all = h('input', { type: 'checkbox', name: 'all', checked: u.poolScope === null });
+    const boxes = r.value.items.map((p) => ({ p, box: h('input', { type: 'checkbox', value: p.id, checked: u.poolScope?.includes(p.id) ?? false }) }));
+    const sync = () => { for (const b of boxes) b.box.disabled = all.checked; };
+    all.addEventListener('change', sync);
+    sync();
+    modal(t('poolScopeOf', { login: u.login }), (close) => onSubmit(h('form', { class: 'stack' },
+      h('label', { class: 'check' }, all, t('allPools')),
+      h('div', { class: 'stack scope-list' }, boxes.map((b) => h('label', { class: 'check' }, b.box, b.p.title))),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('cancel')), h('button', { type: 'submit', class: 'btn primary' }, t('save')))),
+    async () => {
+      const poolScope = all.checked ? null : boxes.filter((b) => b.box.checked).map((b) => b.p.id);
+      const w = await patch<User>(`/users/${u.id}`, { poolScope });
+      if (!w.ok) { toastError(w.error); return; }
+      close();
       void loadUsers();
     }));
   }
