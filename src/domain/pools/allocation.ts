@@ -7,7 +7,7 @@
  */
 import { sql } from 'kysely';
 import { capacity, planOnline } from '../../models/index.ts';
-import type { Place } from '../../models/index.ts';
+import type { OnlineCard } from '../../models/index.ts';
 import { lockAggregator, writeTransaction } from '../../store/write-transaction.ts';
 import type { Tx } from '../../store/write-transaction.ts';
 import type { PoolCtx } from './context.ts';
@@ -31,12 +31,15 @@ export interface OpenRequest {
 
 interface Candidate { cardId: number; aggregatorId: number; place: string; number: string; used: boolean }
 
-/** Places of every card that is (desired) online on this aggregator, for any pool. */
-async function onlinePlaces(tx: Tx, info: AggregatorInfo): Promise<Place[]> {
+/**
+ * Every card that is (desired) online on this aggregator, for any pool, with the channel it was
+ * seated on: the channel pins the SR-Train carriage row (`5-1` on channel 9 is row 2, not 5).
+ */
+async function onlinePlaces(tx: Tx, info: AggregatorInfo): Promise<OnlineCard[]> {
   const rows = await tx.selectFrom('card_online as co').innerJoin('cards as c', 'c.id', 'co.card_id')
-    .select('c.place').where('co.desired', '=', 'online').where('co.aggregator_id', '=', info.id).execute();
-  const out: Place[] = [];
-  for (const r of rows) { const p = placeOf(info, r.place); if (p) out.push(p); }
+    .select(['c.place', 'co.channel']).where('co.desired', '=', 'online').where('co.aggregator_id', '=', info.id).execute();
+  const out: OnlineCard[] = [];
+  for (const r of rows) { const p = placeOf(info, r.place); if (p) out.push({ place: p, channel: r.channel }); }
   return out;
 }
 
@@ -65,6 +68,29 @@ async function nextAggregator(tx: Tx, view: FleetView, poolId: number, after: nu
   if (!req.repeat) q = q.where('pc.used', '=', 0);
   const r = await q.orderBy('pc.aggregator_id').orderBy('pc.place_sort').limit(1).executeTakeFirst();
   return r?.id;
+}
+
+/** A first page of candidates read by the walk; `complete` when it holds all of its aggregator's. */
+interface FirstPage { cands: Candidate[]; complete: boolean }
+
+/**
+ * FREE eligible cards of the pool on the first aggregator (id > after) that has any, in place
+ * order, at most `limit`: the walk's probe and planOn's first page in one indexed read
+ * (pool_cards_alloc_ix, used = 0). Not for `mode=repeat` (USED cards order differently there).
+ */
+async function firstFreePage(tx: Tx, view: FleetView, poolId: number, after: number, req: OpenRequest, limit: number): Promise<{ aggregatorId: number; page: FirstPage } | undefined> {
+  const rows = await tx.selectFrom('pool_cards as pc').innerJoin('cards as c', 'c.id', 'pc.card_id')
+    .leftJoin('card_online as co', 'co.card_id', 'pc.card_id')
+    .select(['pc.card_id as cardId', 'pc.aggregator_id as aggregatorId', 'c.place as place', 'c.number as number'])
+    .where('pc.pool_id', '=', poolId).where('pc.used', '=', 0).where('pc.aggregator_id', '>', after)
+    .where((eb) => eb.or([eb('co.desired', 'is', null), eb('co.desired', '<>', 'online')]))
+    .where(filterSql(req.filters, view.countryCodes))
+    .orderBy('pc.aggregator_id').orderBy('pc.place_sort').orderBy('c.place').limit(limit).execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  const cands = rows.filter((r) => r.aggregatorId === first.aggregatorId)
+    .map((r) => ({ cardId: r.cardId, aggregatorId: r.aggregatorId, place: r.place, number: r.number ?? '', used: false }));
+  return { aggregatorId: first.aggregatorId, page: { cands, complete: rows.length < limit || cands.length < rows.length } };
 }
 
 /** Whether any card of the pool matches the filters and the USED rule, online or not (BUSY vs NO_NUMBERS). */
@@ -97,16 +123,17 @@ async function markOpened(tx: Tx, ctx: PoolCtx, poolId: number, chosen: Readonly
  */
 async function planOn(
   tx: Tx, ctx: PoolCtx, view: FleetView, poolId: number, aggregatorId: number, req: OpenRequest, want: number | 'max',
-  restrictTo?: ReadonlySet<number>, knownOnline?: Place[],
+  restrictTo?: ReadonlySet<number>, knownOnline?: OnlineCard[], firstPage?: FirstPage,
 ): Promise<{ chosen: Array<Candidate & { channel: number | null }>; hadCandidates: boolean }> {
   const info = view.aggregators.get(aggregatorId);
   if (!info || !info.model) return { chosen: [], hadCandidates: false };
   const online = knownOnline ?? await onlinePlaces(tx, info);
   // Small pages usually decide a small `want` (planOnline costs per candidate); the full list
-  // only when they do not.
+  // only when they do not. A prefetched first page (the walk's own query) replaces the first read.
   const pages: Array<number | undefined> = want === 'max' || restrictTo ? [undefined] : [Math.max(4, want * 2), Math.max(64, want * 8), undefined];
-  for (const limit of pages) {
-    let cands = await candidatesOn(tx, ctx, view, poolId, aggregatorId, req, limit);
+  for (const [pageNo, limit] of pages.entries()) {
+    const pre = pageNo === 0 ? firstPage : undefined;
+    let cands = pre ? pre.cands : await candidatesOn(tx, ctx, view, poolId, aggregatorId, req, limit);
     if (restrictTo) cands = cands.filter((c) => restrictTo.has(c.cardId));
     if (cands.length === 0) return { chosen: [], hadCandidates: false };
     const withPlace = cands.flatMap((c) => { const p = placeOf(info, c.place); return p ? [{ c, p }] : []; });
@@ -116,22 +143,22 @@ async function planOn(
       const hit = withPlace.find((x) => x.p.line === p.line && x.p.slot === p.slot);
       if (hit) chosen.push({ ...hit.c, channel: plan.seats[i]?.channel ?? null });
     });
-    if (limit === undefined || chosen.length >= (want as number) || cands.length < limit) return { chosen, hadCandidates: true };
+    if (limit === undefined || chosen.length >= (want as number) || (pre ? pre.complete : cands.length < limit)) return { chosen, hadCandidates: true };
   }
   return { chosen: [], hadCandidates: false };
 }
 
-/** Places online on every aggregator (any pool): one query. */
-async function onlineMap(tx: Tx, view: FleetView): Promise<Map<number, Place[]>> {
+/** Cards online on every aggregator (any pool), with their channels: one query. */
+async function onlineMap(tx: Tx, view: FleetView): Promise<Map<number, OnlineCard[]>> {
   const rows = await tx.selectFrom('card_online as co').innerJoin('cards as c', 'c.id', 'co.card_id')
-    .select(['co.aggregator_id as aggregatorId', 'c.place']).where('co.desired', '=', 'online').execute();
-  const out = new Map<number, Place[]>();
+    .select(['co.aggregator_id as aggregatorId', 'c.place', 'co.channel']).where('co.desired', '=', 'online').execute();
+  const out = new Map<number, OnlineCard[]>();
   for (const r of rows) {
     const info = view.aggregators.get(r.aggregatorId);
     const p = info ? placeOf(info, r.place) : null;
     if (!p) continue;
     const list = out.get(r.aggregatorId) ?? [];
-    list.push(p);
+    list.push({ place: p, channel: r.channel });
     out.set(r.aggregatorId, list);
   }
   return out;
@@ -142,10 +169,9 @@ async function onlineMap(tx: Tx, view: FleetView): Promise<Map<number, Place[]>>
  * taken (one index probe per run, not per aggregator): yields each aggregator that holds an
  * eligible card and could take one more card online.
  */
-async function* walkAggregators(ctx: PoolCtx, tx: Tx, view: FleetView, poolId: number, req: OpenRequest, online: Map<number, Place[]>): AsyncGenerator<number> {
-  const ids = [...view.aggregators.keys()].sort((a, b) => a - b);
+function fullCheck(ctx: PoolCtx, view: FleetView, online: Map<number, OnlineCard[]>): (id: number) => boolean {
   const full = new Map<number, boolean>();
-  const isFull = (id: number): boolean => {
+  return (id: number): boolean => {
     let f = full.get(id);
     if (f === undefined) {
       const info = view.aggregators.get(id);
@@ -157,6 +183,11 @@ async function* walkAggregators(ctx: PoolCtx, tx: Tx, view: FleetView, poolId: n
     }
     return f;
   };
+}
+
+async function* walkAggregators(ctx: PoolCtx, tx: Tx, view: FleetView, poolId: number, req: OpenRequest, online: Map<number, OnlineCard[]>): AsyncGenerator<number> {
+  const ids = [...view.aggregators.keys()].sort((a, b) => a - b);
+  const isFull = fullCheck(ctx, view, online);
   let i = 0;
   for (;;) {
     while (i < ids.length && isFull(ids[i]!)) i++;
@@ -217,6 +248,23 @@ export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest)
     // SQLite: one serialised write transaction walks the aggregators in order.
     result = await writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
       const online = await onlineMap(tx, view);
+      if (!req.repeat) {
+        // One read per aggregator visited: the probe for the next aggregator with FREE cards is
+        // also the first page of its candidates.
+        const ids = [...view.aggregators.keys()].sort((a, b) => a - b);
+        const isFull = fullCheck(ctx, view, online);
+        for (let i = 0; ;) {
+          while (i < ids.length && isFull(ids[i]!)) i++;
+          if (i >= ids.length) break;
+          const next = await firstFreePage(tx, view, poolId, ids[i]! - 1, req, 4);
+          if (!next) break;
+          while (i < ids.length && ids[i]! <= next.aggregatorId) i++;
+          if (isFull(next.aggregatorId)) continue;
+          const first = (await planOn(tx, ctx, view, poolId, next.aggregatorId, req, 1, undefined, online.get(next.aggregatorId) ?? [], next.page)).chosen[0];
+          if (first) { await markOpened(tx, ctx, poolId, [first]); return { ok: true, number: first.number }; }
+        }
+        return { ok: false, code: (await anyMatching(tx, view, poolId, req)) ? 'BUSY' : 'NO_NUMBERS' };
+      }
       for await (const aggId of walkAggregators(ctx, tx, view, poolId, req, online)) {
         const first = (await planOn(tx, ctx, view, poolId, aggId, req, 1, undefined, online.get(aggId) ?? [])).chosen[0];
         if (first) { await markOpened(tx, ctx, poolId, [first]); return { ok: true, number: first.number }; }
@@ -302,13 +350,11 @@ async function takeOffline(tx: Tx, now: number, cardIds: readonly number[]): Pro
 
 /** closeNumber (api.md §3): idempotent; BAD_NUMBER only when none of the numbers is in the pool. */
 export async function closeNumbers(ctx: PoolCtx, poolId: number, numbers: readonly string[]): Promise<{ ok: true } | { ok: false; code: 'BAD_NUMBER' }> {
-  const r = await writeTransaction(ctx.store, async (tx) => {
-    const found = await resolvePoolNumbers(tx, ctx.store.dialect, poolId, numbers);
-    if (found.size === 0) return false;
-    await takeOffline(tx, ctx.clock.now(), [...found.values()].map((c) => c.cardId));
-    return true;
-  });
-  if (!r) return { ok: false, code: 'BAD_NUMBER' };
+  // No transaction: the read decides only which cards; taking them offline is one idempotent
+  // UPDATE per 500 cards (guarded by desired = 'online'), whatever happened in between.
+  const found = await resolvePoolNumbers(ctx.store.db, ctx.store.dialect, poolId, numbers);
+  if (found.size === 0) return { ok: false, code: 'BAD_NUMBER' };
+  await takeOffline(ctx.store.db, ctx.clock.now(), [...found.values()].map((c) => c.cardId));
   ctx.changed();
   return { ok: true };
 }

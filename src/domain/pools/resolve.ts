@@ -61,31 +61,27 @@ export async function resolvePoolNumbers(
   const out = new Map<string, PoolCard & { model: string }>();
   if (requested.length === 0) return out;
   const exact = new Set<string>();
-  const tails = new Set<string>();
   for (const n of requested) {
     exact.add(n);
-    if (n.length >= MIN_SUFFIX_DIGITS) {
-      tails.add(numberTail(n));
-      for (let i = 1; n.length - i >= MIN_SUFFIX_DIGITS; i++) exact.add(n.slice(i));
-    }
+    for (let i = 1; n.length - i >= MIN_SUFFIX_DIGITS; i++) exact.add(n.slice(i));
   }
-  // Find the cards by number first (two indexes on cards), then their pool rows by primary key:
-  // the query planner never has to guess between the pool's index and the number's.
-  const ids = new Set<number>();
+  // One join driven by the unique number index (cards_number_uq, then the pool's primary key);
+  // the tail index only for requested numbers that no card equals exactly (an exact match wins,
+  // so the usual full-number request costs one query).
+  const rows: PoolCardRaw[] = [];
   const exactList = [...exact];
   for (let i = 0; i < exactList.length; i += 500) {
-    for (const r of await db.selectFrom('cards').select('id').where('number', 'in', exactList.slice(i, i + 500)).execute()) ids.add(r.id);
+    rows.push(...await poolCardQuery(db, poolId).where('c.number', 'in', exactList.slice(i, i + 500)).execute());
   }
+  const equal = new Set(rows.map((r) => r.number));
+  const tails = new Set<string>();
+  for (const n of requested) if (n.length >= MIN_SUFFIX_DIGITS && !equal.has(n)) tails.add(numberTail(n));
   const tailList = [...tails];
+  const seen = new Set(rows.map((r) => r.cardId));
   for (let i = 0; i < tailList.length; i += 500) {
-    const rows = await db.selectFrom('cards').select('id')
+    const more = await poolCardQuery(db, poolId)
       .where(sql<boolean>`${tailSql(dialect)} in (${sql.join(tailList.slice(i, i + 500))})`).execute();
-    for (const r of rows) ids.add(r.id);
-  }
-  const rows: PoolCardRaw[] = [];
-  const idList = [...ids];
-  for (let i = 0; i < idList.length; i += 500) {
-    rows.push(...await poolCardQuery(db, poolId).where('pc.card_id', 'in', idList.slice(i, i + 500)).execute());
+    for (const r of more) if (!seen.has(r.cardId)) { seen.add(r.cardId); rows.push(r); }
   }
   rows.sort((a, b) => a.cardId - b.cardId);
   for (const n of requested) {
