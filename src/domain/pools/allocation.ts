@@ -102,8 +102,9 @@ async function anyMatching(tx: Tx, view: FleetView, poolId: number, req: OpenReq
 }
 
 /** Marks the chosen cards USED in this pool and online (status −3 "waiting", device-link.md §5.2). */
-async function markOpened(tx: Tx, ctx: PoolCtx, poolId: number, chosen: ReadonlyArray<{ cardId: number; aggregatorId: number; channel: number | null }>): Promise<void> {
+async function markOpened(tx: Tx, ctx: PoolCtx, poolId: number, chosen: ReadonlyArray<{ cardId: number; aggregatorId: number; channel: number | null }>, touched: number[]): Promise<void> {
   const now = ctx.clock.now();
+  for (const c of chosen) touched.push(c.cardId);
   for (const c of chosen) {
     await tx.updateTable('pool_cards').set({ used: 1, used_at: now }).where('pool_id', '=', poolId).where('card_id', '=', c.cardId).execute();
     await tx.insertInto('card_online').values({
@@ -200,7 +201,7 @@ async function* walkAggregators(ctx: PoolCtx, tx: Tx, view: FleetView, poolId: n
 }
 
 /** openNumber with a number: that card, if eligible and it can go online now. */
-async function openGiven(ctx: PoolCtx, view: FleetView, poolId: number, req: OpenRequest, wanted: string): Promise<OpenOneResult> {
+async function openGiven(ctx: PoolCtx, view: FleetView, poolId: number, req: OpenRequest, wanted: string, touched: number[]): Promise<OpenOneResult> {
   const { dialect } = ctx.store;
   return writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
     const card = (await resolvePoolNumbers(tx, dialect, poolId, [wanted])).get(wanted);
@@ -212,13 +213,14 @@ async function openGiven(ctx: PoolCtx, view: FleetView, poolId: number, req: Ope
     if (again.desired === 'online') {
       if (req.repeat && again.openedByPool === poolId) {
         await tx.updateTable('pool_cards').set({ used: 1, used_at: ctx.clock.now() }).where('pool_id', '=', poolId).where('card_id', '=', again.cardId).execute();
+        touched.push(again.cardId);
         return { ok: true, number: again.number };
       }
       return { ok: false, code: 'BUSY' };
     }
     const { chosen } = await planOn(tx, ctx, view, poolId, again.aggregatorId, { ...req, repeat: true }, 1, new Set([again.cardId]));
     if (chosen.length === 0) return { ok: false, code: 'BUSY' };
-    await markOpened(tx, ctx, poolId, chosen);
+    await markOpened(tx, ctx, poolId, chosen, touched);
     return { ok: true, number: again.number };
   });
 }
@@ -227,12 +229,12 @@ async function openGiven(ctx: PoolCtx, view: FleetView, poolId: number, req: Ope
  * One attempt on one aggregator, in its own transaction holding only that aggregator's lock
  * (PostgreSQL): `skipLocked` gives up at once when another allocation holds it.
  */
-async function tryAggregator(ctx: PoolCtx, view: FleetView, poolId: number, aggId: number, req: OpenRequest, skipLocked: boolean): Promise<string | null | 'locked'> {
+async function tryAggregator(ctx: PoolCtx, view: FleetView, poolId: number, aggId: number, req: OpenRequest, skipLocked: boolean, touched: number[]): Promise<string | null | 'locked'> {
   return writeTransaction(ctx.store, async (tx) => {
     if (!(await lockAggregator(tx, ctx.store.dialect, aggId, skipLocked))) return 'locked' as const;
     const first = (await planOn(tx, ctx, view, poolId, aggId, req, 1)).chosen[0];
     if (!first) return null;
-    await markOpened(tx, ctx, poolId, [first]);
+    await markOpened(tx, ctx, poolId, [first], touched);
     return first.number;
   });
 }
@@ -240,10 +242,11 @@ async function tryAggregator(ctx: PoolCtx, view: FleetView, poolId: number, aggI
 /** openNumber (api.md §3). */
 export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest): Promise<OpenOneResult> {
   const view = await ctx.fleet.get();
+  const touched: number[] = [];
   const wanted = req.numbers[0];
   let result: OpenOneResult;
   if (wanted !== undefined) {
-    result = await openGiven(ctx, view, poolId, req, wanted);
+    result = await openGiven(ctx, view, poolId, req, wanted, touched);
   } else if (ctx.store.dialect === 'sqlite') {
     // SQLite: one serialised write transaction walks the aggregators in order.
     result = await writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
@@ -261,13 +264,13 @@ export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest)
           while (i < ids.length && ids[i]! <= next.aggregatorId) i++;
           if (isFull(next.aggregatorId)) continue;
           const first = (await planOn(tx, ctx, view, poolId, next.aggregatorId, req, 1, undefined, online.get(next.aggregatorId) ?? [], next.page)).chosen[0];
-          if (first) { await markOpened(tx, ctx, poolId, [first]); return { ok: true, number: first.number }; }
+          if (first) { await markOpened(tx, ctx, poolId, [first], touched); return { ok: true, number: first.number }; }
         }
         return { ok: false, code: (await anyMatching(tx, view, poolId, req)) ? 'BUSY' : 'NO_NUMBERS' };
       }
       for await (const aggId of walkAggregators(ctx, tx, view, poolId, req, online)) {
         const first = (await planOn(tx, ctx, view, poolId, aggId, req, 1, undefined, online.get(aggId) ?? [])).chosen[0];
-        if (first) { await markOpened(tx, ctx, poolId, [first]); return { ok: true, number: first.number }; }
+        if (first) { await markOpened(tx, ctx, poolId, [first], touched); return { ok: true, number: first.number }; }
       }
       return { ok: false, code: (await anyMatching(tx, view, poolId, req)) ? 'BUSY' : 'NO_NUMBERS' };
     });
@@ -281,26 +284,28 @@ export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest)
     const online = await onlineMap(db, view);
     for await (const aggId of walkAggregators(ctx, db, view, poolId, req, online)) {
       if ((await planOn(db, ctx, view, poolId, aggId, req, 1, undefined, online.get(aggId) ?? [])).chosen.length === 0) continue;
-      const r = await tryAggregator(ctx, view, poolId, aggId, req, true);
+      const r = await tryAggregator(ctx, view, poolId, aggId, req, true, touched);
       if (r === 'locked') { skipped.push(aggId); continue; }
       found = r;
       if (found !== null) break;
     }
     for (const aggId of skipped) {
       if (found !== null) break;
-      const r = await tryAggregator(ctx, view, poolId, aggId, req, false);
+      const r = await tryAggregator(ctx, view, poolId, aggId, req, false, touched);
       if (r !== 'locked') found = r;
     }
     result = found !== null ? { ok: true, number: found }
       : { ok: false, code: (await anyMatching(db, view, poolId, req)) ? 'BUSY' : 'NO_NUMBERS' };
   }
-  if (result.ok) ctx.changed();
+  // After the commit: the views re-read these cards (a rolled-back attempt only costs a re-read).
+  if (touched.length > 0) ctx.changed(touched);
   return result;
 }
 
 /** openNumbers (api.md §3): `channels` = exact count, or 'max'. Spans aggregators. */
 export async function openNumbers(ctx: PoolCtx, poolId: number, req: OpenRequest, channels: number | 'max'): Promise<OpenManyResult> {
   const view = await ctx.fleet.get();
+  const touched: number[] = [];
   const { dialect } = ctx.store;
   const result = await writeTransaction(ctx.store, async (tx): Promise<OpenManyResult> => {
     let restrict: Set<number> | undefined;
@@ -333,10 +338,10 @@ export async function openNumbers(ctx: PoolCtx, poolId: number, req: OpenRequest
       return { ok: false, code: matching ? 'NO_CHANNELS' : 'NO_NUMBERS' };
     }
     if (channels !== 'max' && chosen.length < channels) return { ok: false, code: 'NO_CHANNELS' };
-    await markOpened(tx, ctx, poolId, chosen);
+    await markOpened(tx, ctx, poolId, chosen, touched);
     return { ok: true, numbers: chosen.map((c) => c.number) };
   });
-  if (result.ok) ctx.changed();
+  if (touched.length > 0) ctx.changed(touched);
   return result;
 }
 
@@ -354,8 +359,9 @@ export async function closeNumbers(ctx: PoolCtx, poolId: number, numbers: readon
   // UPDATE per 500 cards (guarded by desired = 'online'), whatever happened in between.
   const found = await resolvePoolNumbers(ctx.store.db, ctx.store.dialect, poolId, numbers);
   if (found.size === 0) return { ok: false, code: 'BAD_NUMBER' };
-  await takeOffline(ctx.store.db, ctx.clock.now(), [...found.values()].map((c) => c.cardId));
-  ctx.changed();
+  const ids = [...found.values()].map((c) => c.cardId);
+  await takeOffline(ctx.store.db, ctx.clock.now(), ids);
+  ctx.changed(ids);
   return { ok: true };
 }
 

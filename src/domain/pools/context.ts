@@ -7,8 +7,12 @@ export interface PoolCtx {
   readonly store: Store;
   readonly clock: Clock;
   readonly fleet: Fleet;
-  /** Called after every write that changes pool membership, USED flags or online state. */
-  changed(): void;
+  /**
+   * Called after every committed write that changes pool membership, USED flags or online state.
+   * With card ids: only those cards' USED flag or online state changed (views patch them in);
+   * without: anything may have changed (views rebuild).
+   */
+  changed(cardIds?: readonly number[]): void;
 }
 
 export type PoolResult<T, C extends string> = { ok: true; value: T } | { ok: false; error: { code: C; message: string } };

@@ -23,7 +23,10 @@ export interface PoolServiceDeps { store: Store; clock: Clock }
 export function createPoolService({ store, clock }: PoolServiceDeps) {
   let epoch = 0;
   const fleet = createFleet(store, clock);
-  const ctx: PoolCtx = { store, clock, fleet, changed: () => { epoch++; } };
+  const ctx: PoolCtx = {
+    store, clock, fleet,
+    changed: (cardIds) => { if (cardIds) views.cardsChanged(cardIds); else epoch++; },
+  };
   const views = createPoolViews(ctx, () => epoch);
   const outbox = createSmsOutbox(store, clock);
 
@@ -33,6 +36,11 @@ export function createPoolService({ store, clock }: PoolServiceDeps) {
     outbox,
     /** Drops every cache (after changes made outside this service: cards, aggregators, operators). */
     invalidate(): void { epoch++; fleet.invalidate(); },
+    /**
+     * These cards' USED flag or online state changed outside this service (e.g. relayed from
+     * another node): the views re-read just them on the next read.
+     */
+    cardsChanged(cardIds: readonly number[]): void { views.cardsChanged(cardIds); },
 
     create: (input: { title: string; cardIds?: readonly number[]; legacyKey?: string }) => m.createPool(ctx, input),
     rename: (poolId: number, title: string) => m.renamePool(ctx, poolId, title),
