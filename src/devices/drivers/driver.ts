@@ -37,8 +37,13 @@ export interface Driver {
   registration(channels: readonly number[]): { readonly text: string; readonly kind: 'pack' | 'activation' | 'none' };
   /** Channel of a `modem>pack` / `modem>sms` section numbered `modem`, given the seated channels. */
   sectionChannel(modem: number, seated: readonly number[]): number | null;
-  /** Lists every stored SMS (read or not: we delete after commit, so the list stays short). */
-  readonly smsList: string | null;
+  /**
+   * Lists every stored SMS of the seated `channels` (read or not: we delete after commit, so the
+   * list stays short). `pack`: `modem>pack:AT+CMGL=4##<channels>##1` — one answer, only the modems
+   * that hold cards (the `modem>sms` listing walks every powered modem and costs seconds on 8- and
+   * 16-modem boxes); `sms`: the firmware's `modem>sms:4`. Null: the device pushes SMS (SMART).
+   */
+  smsList(channels: readonly number[]): { readonly text: string; readonly kind: 'sms' | 'pack' } | null;
   /** Deletes the listed storage indexes of the SIM in `channel`. */
   deleteSms(channel: number, indexes: readonly number[]): string;
   /** Sends an SMS from `channel`; the verdict arrives as a step-0 `+CMGS` / `ERROR` (classic). */
@@ -98,11 +103,12 @@ export function driverFor(modelId: string): Driver | undefined {
   const base = {
     kind, model, family: model.protocol,
     sectionChannel: (modem: number) => modem,
-    smsList: 'modem>sms:4' as string | null,
+    smsList: (channels: readonly number[]): { text: string; kind: 'sms' | 'pack' } | null => ({ text: `modem>pack:AT+CMGL=4##${list(channels)}##1`, kind: 'pack' }),
     registration: (channels: readonly number[]): { text: string; kind: 'pack' | 'activation' | 'none' } => ({ text: `modem>pack:AT+CREG?##${list(channels)}##1`, kind: 'pack' }),
     prepare: (channels: readonly number[]) => [`modem>pack:AT+CLIP=1##${list(channels)}##1`, `modem>pack:AT+CMGF=0##${list(channels)}##1`],
     releaseAll: (): string[] => [],
-    deleteSms: (c: number, idx: readonly number[]) => [`modem>select:${c}`, ...idx.map((i) => `modem>send:AT+CMGD=${i}`)].join('&&'),
+    // One pack per index: one answer each, no step-0 output to crowd the device's outbox.
+    deleteSms: (c: number, idx: readonly number[]) => idx.map((i) => `modem>pack:AT+CMGD=${i}##${c};##1`).join('&&'),
     sendSms: (c: number, to: string, text: string) => `modem>select:${c}&&sms>send:${to};${sanitiseSmsText(text)}`,
     clearStorage: (channels: readonly number[]) => `modem>pack:AT+CMGDA=5##${list(channels)}##1`,
     restart: (channels: readonly number[]) => `modem>pack:AT+CFUN=1,1##${list(channels)}##1`,
@@ -115,6 +121,7 @@ export function driverFor(modelId: string): Driver | undefined {
       return {
         ...base,
         registration: () => ({ text: 'modem>activation', kind: 'activation' }),
+        smsList: () => ({ text: 'modem>sms:4', kind: 'sms' }),
         seat: (t) => (t[0] ? [`card:${t[0].place}`, 'modem>connect&&modem>on'] : []),
         prepare: () => ['modem>send:AT+CLIP=1', 'modem>send:AT+CMGF=0'],
         releaseAll: () => ['modem>disconnect&&card>null'],
@@ -147,6 +154,7 @@ export function driverFor(modelId: string): Driver | undefined {
       return {
         ...base,
         registration: () => ({ text: 'modem>pack:AT+CREG?', kind: 'pack' }),
+        smsList: () => ({ text: 'modem>sms:4', kind: 'sms' }),
         sectionChannel: (modem, seated) => seated.find((c) => box2Modem(c) === modem) ?? null,
         seat: (t) => (t.length ? [[...t.map((s) => `modem>select:${s.channel}&&modem${box2Modem(s.channel)}>card:${s.position}`), 'modem>on'].join('&&')] : []),
         prepare: (channels) => channels.flatMap((c) => [`modem${box2Modem(c)}>send:AT+CLIP=1`, `modem${box2Modem(c)}>send:AT+CMGF=0`]),
@@ -171,7 +179,7 @@ export function driverFor(modelId: string): Driver | undefined {
       const json = (o: object): string => JSON.stringify(o).replace(/&/g, '\\u0026').replace(/:sign=/g, '\\u003asign=');
       return {
         ...base,
-        smsList: null,
+        smsList: () => null,
         registration: () => ({ text: '', kind: 'none' }),
         seat: (t) => t.map((s) => `.modem${s.channel}.card:${s.position}`),
         prepare: (channels) => channels.map((c) => `modem${c}.send:AT+CLIP=1`),

@@ -10,7 +10,8 @@
 import { parseActivation, parsePackAnswer, parseSmartPayload, parseSmsAnswer, type SmsEntry } from '../../codec/index.ts';
 import { parseRegistration } from '../../codec/at/creg.ts';
 import { parseClip } from '../../codec/at/urc.ts';
-import type { Clock } from '../../lib/clock.ts';
+import { parseCmgl } from '../../codec/at/sms-replies.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import { placeKey, type ModelDescriptor, type ResolvedSettings } from '../../models/index.ts';
 import type { CallLog } from '../../domain/calls/calls.ts';
 import type { CardState, DeviceStateRepo } from '../../domain/device-state/repo.ts';
@@ -73,6 +74,10 @@ interface Seat {
 
 const text: Command<string>['parse'] = (a) => ({ ok: true, value: a });
 const isNull = (a: string): boolean => a.trim() === 'NULL' || a.trim() === '';
+/** Deletes wait for this long without new listings… */
+const DELETE_QUIET_MS = 12_000;
+/** …unless this many committed messages wait on one SIM. */
+const DELETE_BATCH = 6;
 /** SMART firmware powers its modems at boot; a card change before they are up is lost (device-link.md §4.8). */
 const SMART_BOOT_MS = 10_000;
 const registered = (s: number | null): boolean => s === 1 || s === 5;
@@ -91,6 +96,11 @@ export class OnlineSession {
   /** When the device last announced a (re)boot; SMART modems are left to finish booting before a card change. */
   private bootAt = -Infinity;
   private firstHeardAt: number | null = null;
+  /** Committed messages still on the SIM: channel → index → PDU. */
+  private readonly pendingDeletes = new Map<number, Map<number, string>>();
+  private deleteTimer: TimerHandle | null = null;
+  /** Bumped when deletes are sent; listings queued before that are stale for scheduling deletes. */
+  private deleteEpoch = 0;
   private smsAgain = false;
   private wakeUp: (() => void) | null = null;
   private dirty = true;
@@ -125,6 +135,7 @@ export class OnlineSession {
         await this.sleep(this.t.rereadMs, signal);
       }
     } finally {
+      if (this.deleteTimer) this.d.clock.clearTimeout(this.deleteTimer);
       for (const u of this.unsubscribe) u();
       this.unsubscribe = [];
     }
@@ -148,7 +159,7 @@ export class OnlineSession {
       if (now - this.lastReg >= (unhealthy ? this.t.regRetryMs : this.t.regCheckMs)) await this.checkRegistration();
     }
     if (this.d.driver.family === 'smart') this.restartStuck();
-    if (this.d.driver.smsList && this.d.clock.now() - this.lastSms >= this.t.smsPollMs && this.seated.size > 0) this.requestSms();
+    if (this.d.driver.family === 'classic' && this.d.clock.now() - this.lastSms >= this.t.smsPollMs && this.seated.size > 0) this.requestSms();
     await this.sendQueued();
     await this.handleRequests();
   }
@@ -295,18 +306,19 @@ export class OnlineSession {
    */
   requestSms(): void {
     if (this.smsRunning) { this.smsAgain = true; return; }
-    const list = this.d.driver.smsList;
-    if (!list) return;
+    const list = this.d.driver.smsList([...this.seated.keys()]);
+    if (!list || this.seated.size === 0) return;
     this.lastSms = this.d.clock.now();
-    const answer = this.ch.send({ text: list, timeoutMs: this.t.commandTimeoutMs, parse: text }, { exclusive: false });
-    this.smsRunning = answer.then((r) => this.processSms(r)).catch((err: unknown) => this.d.log.error({ err, aggregator: this.aggId }, 'SMS intake failed'))
+    const answer = this.ch.send({ text: list.text, timeoutMs: this.t.commandTimeoutMs, parse: text }, { exclusive: false });
+    const epoch = this.deleteEpoch;
+    this.smsRunning = answer.then((r) => (list.kind === 'pack' ? this.processPackListing(r, epoch) : this.processSms(r, epoch))).catch((err: unknown) => this.d.log.error({ err, aggregator: this.aggId }, 'SMS intake failed'))
       .finally(() => {
         this.smsRunning = null;
         if (this.smsAgain) { this.smsAgain = false; this.requestSms(); }
       });
   }
 
-  private async processSms(r: CommandOutcome<string>): Promise<void> {
+  private async processSms(r: CommandOutcome<string>, epoch: number): Promise<void> {
     if (!r.ok) return;
     const ans = parseSmsAnswer(r.answer);
     if (ans.kind === 'device-error') {
@@ -322,7 +334,24 @@ export class OnlineSession {
       const channel = this.d.driver.sectionChannel(sec.modem, seatedChannels) ?? sec.modem;
       const card = await this.cardOnChannel(channel);
       if (!card) { this.d.log.warn({ aggregator: this.aggId, channel }, 'SMS on a channel with no known card; left on the SIM'); continue; }
-      await this.commitAndDelete(channel, card, sec.entries);
+      await this.commitAndDelete(channel, card, sec.entries, epoch);
+    }
+  }
+
+  /** A `modem>pack:AT+CMGL=4` answer: per modem section, the PDU-mode +CMGL records. */
+  private async processPackListing(r: CommandOutcome<string>, epoch: number): Promise<void> {
+    if (!r.ok) return;
+    const seatedChannels = [...this.seated.keys()];
+    for (const sec of parsePackAnswer(r.answer).sections) {
+      const entries: SmsEntry[] = [];
+      for (const m of parseCmgl(sec.output)) {
+        if (m.mode === 'pdu' && m.index !== null) entries.push({ index: m.index, stat: m.stat ?? 0, alpha: m.alpha, length: m.length ?? 0, pdu: m.pdu });
+      }
+      if (entries.length === 0) continue;
+      const channel = this.d.driver.sectionChannel(sec.modem, seatedChannels) ?? sec.modem;
+      const card = await this.cardOnChannel(channel);
+      if (!card) { this.d.log.warn({ aggregator: this.aggId, channel }, 'SMS on a channel with no known card; left on the SIM'); continue; }
+      await this.commitAndDelete(channel, card, entries, epoch);
     }
   }
 
@@ -336,7 +365,8 @@ export class OnlineSession {
     return this.d.repo.ensureCard(this.aggId, this.d.model.formatPlace(place), placeKey(place));
   }
 
-  private async commitAndDelete(channel: number, card: { id: number; number: string | null }, entries: readonly SmsEntry[]): Promise<void> {
+  private async commitAndDelete(channel: number, card: { id: number; number: string | null }, entries: readonly SmsEntry[], epoch: number): Promise<void> {
+    this.checkPendingDeletes(channel, entries);
     const done: number[] = [];
     for (const e of entries) {
       this.stats.smsListed++;
@@ -350,8 +380,42 @@ export class OnlineSession {
         this.d.log.warn({ aggregator: this.aggId, channel, index: e.index, reason: out.error.reason }, 'unreadable PDU left on the SIM');
       }
     }
-    // Deleted only now that every listed part is committed (ARCHITECTURE.md).
-    if (done.length > 0) this.ch.enqueue(this.d.driver.deleteSms(channel, done));
+    // Deleted only now that every listed part is committed (ARCHITECTURE.md) — and a little later,
+    // when the device is quiet: every command costs the device one or two polls of outbox, which
+    // would delay the next +CMTI. A committed message listed again meanwhile is a harmless duplicate.
+    // A listing queued before the last flush of deletes ran ahead of those deletes on the device:
+    // its indexes may have been freed and reused since, so it schedules nothing (what it saw is
+    // committed; a later listing schedules the delete).
+    if (epoch !== this.deleteEpoch) return;
+    const pending = this.pendingDeletes.get(channel) ?? new Map<number, string>();
+    for (const e of entries) if (done.includes(e.index)) pending.set(e.index, e.pdu);
+    this.pendingDeletes.set(channel, pending);
+    this.scheduleDeletes(pending.size >= DELETE_BATCH ? 0 : DELETE_QUIET_MS);
+  }
+
+  private scheduleDeletes(delayMs: number): void {
+    if (this.deleteTimer) this.d.clock.clearTimeout(this.deleteTimer);
+    this.deleteTimer = this.d.clock.setTimeout(() => { this.deleteTimer = null; this.flushDeletes(); }, delayMs);
+  }
+
+  /** Sends the deletes of committed messages (one chain per channel). */
+  private flushDeletes(): void {
+    if (this.stopped) return;
+    this.deleteEpoch++;
+    for (const [channel, pending] of this.pendingDeletes) {
+      if (pending.size > 0) this.ch.enqueue(this.d.driver.deleteSms(channel, [...pending.keys()]));
+    }
+    this.pendingDeletes.clear();
+  }
+
+  /** A listing shows what is in each slot now: a pending delete whose slot holds another PDU is dropped. */
+  private checkPendingDeletes(channel: number, entries: readonly SmsEntry[]): void {
+    const pending = this.pendingDeletes.get(channel);
+    if (!pending) return;
+    for (const e of entries) {
+      const want = pending.get(e.index);
+      if (want !== undefined && want.toUpperCase() !== e.pdu.toUpperCase()) pending.delete(e.index);
+    }
   }
 
   // ── unsolicited traffic ──────────────────────────────────────────────────────────────────────
@@ -375,6 +439,8 @@ export class OnlineSession {
     this.d.log.warn({ aggregator: this.aggId }, 'device rebooted; seating again');
     this.seated.clear();
     this.shared = null;
+    this.pendingDeletes.clear();
+    this.deleteEpoch++;
     this.wake();
   }
 
@@ -471,6 +537,8 @@ export class OnlineSession {
     for (const r of reqs) {
       if (r.kind === 'clear_storage') {
         const channels = [...this.seated.keys()];
+        this.pendingDeletes.clear();
+        this.deleteEpoch++;
         if (channels.length > 0) this.ch.enqueue(this.d.driver.clearStorage(channels));
         await this.d.repo.finishRequest(r.id, 'done', `channels ${channels.join(',')}`);
       } else if (r.kind === 'grab_call') {
