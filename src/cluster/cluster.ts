@@ -41,6 +41,38 @@ export interface ClusterRuntime {
   wake(aggregatorId?: number): void;
 }
 
+/**
+ * The pool service's cache hooks (src/domain/pools/service.ts): its views keep per-pool snapshots
+ * in memory; a change made on one node is relayed (NOTIFY simnav_pools) so the others patch or
+ * rebuild theirs at once instead of after SNAPSHOT_TTL_MS.
+ */
+export interface PoolsPort {
+  onChanged(listener: (cardIds?: readonly number[]) => void): () => void;
+  cardsChanged(cardIds: readonly number[]): void;
+  invalidate(): void;
+}
+
+/** The pools service as a PoolsPort, when it has the hooks (older services have not). */
+export function asPoolsPort(pools: unknown): PoolsPort | undefined {
+  const p = pools as Partial<Record<keyof PoolsPort, unknown>> | null | undefined;
+  return p && typeof p.onChanged === 'function' && typeof p.cardsChanged === 'function' && typeof p.invalidate === 'function' ? p as PoolsPort : undefined;
+}
+
+/** Relay payload of a pool change: the origin node and the cards (null: anything may have changed). */
+export function encodePoolsChange(origin: string, cardIds: readonly number[] | undefined): string {
+  return JSON.stringify({ origin, ids: cardIds && cardIds.length <= 500 ? cardIds : null });
+}
+
+export function decodePoolsChange(payload: string, ownNodeId: string): { ids: number[] | null } | null {
+  try {
+    const v = JSON.parse(payload) as { origin?: unknown; ids?: unknown };
+    if (typeof v.origin !== 'string' || v.origin === ownNodeId) return null;
+    if (v.ids === null) return { ids: null };
+    if (Array.isArray(v.ids) && v.ids.every((x) => Number.isSafeInteger(x))) return { ids: v.ids as number[] };
+  } catch { /* not ours */ }
+  return null;
+}
+
 export interface ClusterNodeOptions {
   readonly store: Store;
   readonly clock: Clock;
@@ -56,6 +88,8 @@ export interface ClusterNodeOptions {
    * each page gets each event once. Pass it with the events plugin's own watch turned off.
    */
   readonly storeWatch?: () => Promise<() => void>;
+  /** The pool service, when it exposes its cache hooks (relayed between nodes). */
+  readonly pools?: PoolsPort;
   /** Multipart timeouts are flushed this often by the singleton job (default 5000 ms). */
   readonly reassemblyFlushMs?: number;
   /** Further singleton jobs (retention, task queues…). */
@@ -125,9 +159,13 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
   if (o.bus) relay = startEventRelay({ bus: o.bus, send: (p) => notify(store, CHANNELS.events, p), onError: onError('event relay') });
 
   const listener = new PgListener({
-    url: o.databaseUrl, clock, channels: [CHANNELS.events, CHANNELS.wake],
+    url: o.databaseUrl, clock, channels: [CHANNELS.events, CHANNELS.wake, CHANNELS.pools],
     onNotification: (channel, payload) => {
       if (channel === CHANNELS.events) relay?.receive(payload);
+      else if (channel === CHANNELS.pools) {
+        const c = decodePoolsChange(payload, nodeId);
+        if (c && o.pools) { if (c.ids) o.pools.cardsChanged(c.ids); else o.pools.invalidate(); }
+      }
       else if (channel === CHANNELS.wake) {
         if (payload === '*') runtime.wake();
         else if (/^\d{1,15}$/.test(payload)) runtime.wake(Number(payload));
@@ -143,6 +181,11 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
   };
   // sendSms queued on this node: the session may run on another.
   const unQueued = runtime.outbox.onQueued((row) => wake(row.aggregatorId));
+  let poolsChain: Promise<void> = Promise.resolve(); // in order, never blocking the writer
+  const unPools = o.pools?.onChanged((ids) => {
+    const payload = encodePoolsChange(nodeId, ids);
+    poolsChain = poolsChain.then(() => notify(store, CHANNELS.pools, payload)).catch(onError('pools notify'));
+  }) ?? (() => undefined);
 
   const jobs: SingletonJob[] = [
     { name: 'sms-reassembly', everyMs: o.reassemblyFlushMs ?? 5000, run: () => runtime.intake.flushStale() },
@@ -165,6 +208,7 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
     async stop() {
       scanner.stop();
       unQueued();
+      unPools();
       relay?.stop();
       await singletons.stop();
       await listener.stop();

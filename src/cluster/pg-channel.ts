@@ -15,7 +15,7 @@ import type { Store } from '../store/open-store.ts';
 export const MAX_PAYLOAD_BYTES = 7900;
 
 /** Channel names (fixed identifiers, never built from input). */
-export const CHANNELS = { events: 'simnav_events', wake: 'simnav_wake' } as const;
+export const CHANNELS = { events: 'simnav_events', wake: 'simnav_wake', pools: 'simnav_pools' } as const;
 export type ChannelName = (typeof CHANNELS)[keyof typeof CHANNELS];
 
 export async function notify(store: Store, channel: ChannelName, payload: string): Promise<void> {

@@ -4,7 +4,7 @@
  *   const cluster = prepareClusterNode({ store, databaseUrl: c.db, host: c.host, port: c.port, env: process.env });
  *   if (!cluster.ok) … exit 2 …
  *   const app = await buildApp({ …, ...cluster.value.appDeps });
- *   const node = await cluster.value.start(app.deviceRuntime, app.log);   // before listen
+ *   const node = await cluster.value.start(app.deviceRuntime, app.log, app.simnav.pools);   // before listen
  *   …  await node.stop(); await app.close();
  *
  * `appDeps` gives buildApp the node's event bus (stamped with the node id) with the events plugin's
@@ -19,14 +19,17 @@ import type { DeviceRuntime } from '../devices/runtime.ts';
 import type { PollHandler } from '../http/link/route.ts';
 import type { LinkClusterOptions } from '../http/link/plugin.ts';
 import { clusterSettings, type ClusterSettings } from './settings.ts';
-import { runtimeOptionsFor, startClusterNode, type ClusterLog, type ClusterNode } from './cluster.ts';
+import { asPoolsPort, runtimeOptionsFor, startClusterNode, type ClusterLog, type ClusterNode } from './cluster.ts';
 
 export interface PreparedClusterNode {
   readonly settings: ClusterSettings;
   readonly bus: EventBus;
   readonly appDeps: { events: { bus: EventBus; watch: boolean }; link: LinkClusterOptions };
-  /** Joins the cluster (PostgreSQL) or does nothing (SQLite); call after buildApp, before listen. */
-  start(runtime: DeviceRuntime, log?: ClusterLog): Promise<ClusterNode>;
+  /**
+   * Joins the cluster (PostgreSQL) or does nothing (SQLite); call after buildApp, before listen.
+   * `pools` (app.simnav.pools): its cache changes are relayed when it has the hooks (asPoolsPort).
+   */
+  start(runtime: DeviceRuntime, log?: ClusterLog, pools?: unknown): Promise<ClusterNode>;
 }
 
 export function prepareClusterNode(o: { store: Store; databaseUrl: string; host: string; port: number; env: NodeJS.ProcessEnv; clock?: Clock }):
@@ -45,8 +48,10 @@ export function prepareClusterNode(o: { store: Store; databaseUrl: string; host:
     value: {
       settings, bus,
       appDeps: { events: { bus, watch: !clustered }, link: { runtime: rt, route } },
-      async start(runtime, log) {
+      async start(runtime, log, pools) {
+        const port = asPoolsPort(pools);
         node = await startClusterNode({
+          ...(port ? { pools: port } : {}),
           store: o.store, databaseUrl: o.databaseUrl, clock, runtime, settings, bus, ...(log ? { log } : {}),
           storeWatch: async () => {
             const w = await startStoreWatch({ store: o.store, clock, bus, onError: (err) => log?.warn({ err }, 'events: store watch failed') });

@@ -48,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
   const cluster = prepareClusterNode({ store, databaseUrl: c.db, host: c.host, port: c.port, env: process.env });
   if (!cluster.ok) { process.stderr.write(`simnav serve: ${cluster.error.message}\n`); await store.close(); return 2; }
   const app = await buildApp({ store, timeZone: c.timeZone, sendSmsTimeoutMs: c.sendSmsTimeoutMs, logLevel: c.logLevel === 'silent' ? false : c.logLevel, deviceRuntime: true, ...cluster.value.appDeps });
-  const node = await cluster.value.start(app.deviceRuntime, app.log);
+  const node = await cluster.value.start(app.deviceRuntime, app.log, app.simnav.pools);
   await ensureFirstAdmin(store, app.log);
   let address: string;
   try {
