@@ -139,8 +139,9 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
   await nodes.start();
 
   const takeover = async (id: number, lastHolder: string | null): Promise<boolean> => {
+    const had = runtime.session(id) !== undefined;
     const won = await takeoverAggregator(store, runtime, nodeId, id, lastHolder);
-    if (won) log.info({ aggregator: id, from: lastHolder, node: nodeId }, 'cluster: took the aggregator\'s session');
+    if (won && !had) log.info({ aggregator: id, from: lastHolder, node: nodeId }, 'cluster: took the aggregator\'s session');
     return won;
   };
   const router = new ClusterLinkRouter({
