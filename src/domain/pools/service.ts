@@ -9,6 +9,8 @@
  *   const { value } = await pools.create({ title: 'Bots', cardIds: [1, 2, 3] });  // value.key shown once
  */
 import type { Store } from '../../store/open-store.ts';
+import type { Pool } from '../../store/schema.ts';
+import { hashPoolKey } from './keys.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { PoolCtx } from './context.ts';
 import { createFleet } from './fleet.ts';
@@ -20,6 +22,9 @@ import { createSmsOutbox } from './outbox.ts';
 
 export interface PoolServiceDeps { store: Store; clock: Clock }
 
+/** How long a pool found by its key is reused without asking the store (bounds how late another node's key rotation shows). */
+export const POOL_KEY_TTL_MS = 1_000;
+
 export function createPoolService({ store, clock }: PoolServiceDeps) {
   let epoch = 0;
   const fleet = createFleet(store, clock);
@@ -29,13 +34,18 @@ export function createPoolService({ store, clock }: PoolServiceDeps) {
   };
   const views = createPoolViews(ctx, () => epoch);
   const outbox = createSmsOutbox(store, clock);
+  // Pools by key hash, for POOL_KEY_TTL_MS: the pool API looks its key up on every request.
+  // Cleared on every rename, key rotation and delete made here; another node's rotation or
+  // delete shows here within the TTL (or at once through `invalidate()`).
+  const byKey = new Map<string, { at: number; pool: Pool }>();
+  const keyed = <T>(p: Promise<T>): Promise<T> => p.finally(() => byKey.clear());
 
   return {
     ctx,
     views,
     outbox,
     /** Drops every cache (after changes made outside this service: cards, aggregators, operators). */
-    invalidate(): void { epoch++; fleet.invalidate(); },
+    invalidate(): void { epoch++; fleet.invalidate(); byKey.clear(); },
     /**
      * These cards' USED flag or online state changed outside this service (e.g. relayed from
      * another node): the views re-read just them on the next read.
@@ -43,13 +53,25 @@ export function createPoolService({ store, clock }: PoolServiceDeps) {
     cardsChanged(cardIds: readonly number[]): void { views.cardsChanged(cardIds); },
 
     create: (input: { title: string; cardIds?: readonly number[]; legacyKey?: string }) => m.createPool(ctx, input),
-    rename: (poolId: number, title: string) => m.renamePool(ctx, poolId, title),
-    rotateKey: (poolId: number) => m.rotatePoolKey(ctx, poolId),
-    remove: (poolId: number) => m.deletePool(ctx, poolId),
+    rename: (poolId: number, title: string) => keyed(m.renamePool(ctx, poolId, title)),
+    rotateKey: (poolId: number) => keyed(m.rotatePoolKey(ctx, poolId)),
+    remove: (poolId: number) => keyed(m.deletePool(ctx, poolId)),
     addCards: (poolId: number, cardIds: readonly number[]) => m.addCardsToPool(ctx, poolId, cardIds),
     removeCards: (poolId: number, cardIds: readonly number[]) => m.removeCardsFromPool(ctx, poolId, cardIds),
     refreshPlacement: (cardIds: readonly number[]) => m.refreshPoolCardPlacement(ctx, cardIds),
-    findByKey: (key: string | undefined) => m.findPoolByKey(ctx, key),
+    /** The pool a key opens (null for any unknown or malformed key); hits are reused for POOL_KEY_TTL_MS. */
+    async findByKey(key: string | undefined): Promise<Pool | null> {
+      if (key === undefined || key.length === 0 || key.length > 256) return null;
+      const hash = hashPoolKey(key);
+      const hit = byKey.get(hash);
+      if (hit && clock.now() - hit.at <= POOL_KEY_TTL_MS) return hit.pool;
+      const pool = await m.findPoolByKey(ctx, key);
+      if (pool) {
+        if (byKey.size >= 1000) byKey.clear();
+        byKey.set(hash, { at: clock.now(), pool });
+      } else byKey.delete(hash);
+      return pool;
+    },
 
     openNumber: (poolId: number, req: a.OpenRequest) => a.openNumber(ctx, poolId, req),
     openNumbers: (poolId: number, req: a.OpenRequest, channels: number | 'max') => a.openNumbers(ctx, poolId, req, channels),
