@@ -11,9 +11,13 @@ import { advanceStep, unheldAggregators } from './lease-table.ts';
 
 export interface ClaimPort { claim(aggregatorId: number): Promise<boolean> }
 
-/** Moves the step counter past the old holder's (if there was one), then claims the session. */
+/**
+ * Moves the step counter past the last holder's, then claims the session. Also when the lease row
+ * is gone (a clean stop released it, with its last step writes possibly still in flight); only a
+ * node resuming its own lease keeps the counter.
+ */
 export async function takeoverAggregator(store: Store, runtime: ClaimPort, nodeId: string, aggregatorId: number, lastHolder: string | null): Promise<boolean> {
-  if (lastHolder !== null && lastHolder !== nodeId) await advanceStep(store, aggregatorId);
+  if (lastHolder !== nodeId) await advanceStep(store, aggregatorId);
   return runtime.claim(aggregatorId);
 }
 
