@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { realClock } from '../lib/clock.ts';
 import { createTestStore } from '../store/testing.ts';
 import { createEventBus, type Stamped } from '../domain/events/bus.ts';
-import { decodePoolsChange, encodePoolsChange, startClusterNode, type ClusterRuntime, type PoolsPort } from './cluster.ts';
+import { asPoolsPort, decodePoolsChange, encodePoolsChange, startClusterNode, type ClusterRuntime, type PoolsPort } from './cluster.ts';
+import { createPoolService } from '../domain/pools/service.ts';
 import { listNodes } from './node-registry.ts';
 
 const until = async (cond: () => boolean, what: string): Promise<void> => {
@@ -18,6 +19,19 @@ describe('cluster / pools change payloads', () => {
     assert.deepEqual(decodePoolsChange(encodePoolsChange('a', Array.from({ length: 501 }, (_, i) => i)), 'b'), { ids: null });
     assert.equal(decodePoolsChange(encodePoolsChange('a', [1]), 'a'), null);
     for (const bad of ['', '{', '{"origin":"x","ids":["1"]}', '{"ids":[1]}', '[]']) assert.equal(decodePoolsChange(bad, 'b'), null, bad);
+  });
+  it('the pool service offers the hooks the relay needs, and tells of its own changes', async () => {
+    const store = await createTestStore('sqlite');
+    try {
+      const pools = createPoolService({ store, clock: realClock() });
+      const port = asPoolsPort(pools);
+      assert.ok(port);
+      const told: Array<readonly number[] | undefined> = [];
+      port.onChanged((ids) => told.push(ids));
+      assert.ok((await pools.create({ title: 'p' })).ok);
+      assert.ok(told.length >= 1, 'a pool created here is told to the relay');
+      assert.equal(asPoolsPort({ cardsChanged() {} }), undefined);
+    } finally { await store.close(); }
   });
 });
 

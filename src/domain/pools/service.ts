@@ -28,9 +28,13 @@ export const POOL_KEY_TTL_MS = 1_000;
 export function createPoolService({ store, clock }: PoolServiceDeps) {
   let epoch = 0;
   const fleet = createFleet(store, clock);
+  const changeListeners = new Set<(cardIds?: readonly number[]) => void>();
   const ctx: PoolCtx = {
     store, clock, fleet,
-    changed: (cardIds) => { if (cardIds) views.cardsChanged(cardIds); else epoch++; },
+    changed: (cardIds) => {
+      if (cardIds) views.cardsChanged(cardIds); else epoch++;
+      for (const l of changeListeners) { try { l(cardIds); } catch { /* a listener's fault is its own */ } }
+    },
   };
   const views = createPoolViews(ctx, () => epoch);
   const outbox = createSmsOutbox(store, clock);
@@ -51,6 +55,11 @@ export function createPoolService({ store, clock }: PoolServiceDeps) {
      * another node): the views re-read just them on the next read.
      */
     cardsChanged(cardIds: readonly number[]): void { views.cardsChanged(cardIds); },
+    /** Told of every change made through this service (src/cluster relays them to the other nodes). */
+    onChanged(listener: (cardIds?: readonly number[]) => void): () => void {
+      changeListeners.add(listener);
+      return () => { changeListeners.delete(listener); };
+    },
 
     create: (input: { title: string; cardIds?: readonly number[]; legacyKey?: string }) => m.createPool(ctx, input),
     rename: (poolId: number, title: string) => keyed(m.renamePool(ctx, poolId, title)),
