@@ -79,13 +79,13 @@ interface FirstPage { cands: Candidate[]; complete: boolean }
  * (pool_cards_alloc_ix, used = 0). Not for `mode=repeat` (USED cards order differently there).
  */
 async function firstFreePage(tx: Tx, view: FleetView, poolId: number, after: number, req: OpenRequest, limit: number): Promise<{ aggregatorId: number; page: FirstPage } | undefined> {
-  const rows = await tx.selectFrom('pool_cards as pc').innerJoin('cards as c', 'c.id', 'pc.card_id')
-    .leftJoin('card_online as co', 'co.card_id', 'pc.card_id')
-    .select(['pc.card_id as cardId', 'pc.aggregator_id as aggregatorId', 'c.place as place', 'c.number as number'])
-    .where('pc.pool_id', '=', poolId).where('pc.used', '=', 0).where('pc.aggregator_id', '>', after)
-    .where((eb) => eb.or([eb('co.desired', 'is', null), eb('co.desired', '<>', 'online')]))
-    .where(filterSql(req.filters, view.countryCodes))
-    .orderBy('pc.aggregator_id').orderBy('pc.place_sort').orderBy('c.place').limit(limit).execute();
+  // Raw: this runs on every openNumber, and building the Kysely query costs more than running it.
+  const { rows } = await sql<{ cardId: number; aggregatorId: number; place: string; number: string | null }>`
+    select pc.card_id as "cardId", pc.aggregator_id as "aggregatorId", c.place as place, c.number as number
+    from pool_cards pc inner join cards c on c.id = pc.card_id left join card_online co on co.card_id = pc.card_id
+    where pc.pool_id = ${poolId} and pc.used = 0 and pc.aggregator_id > ${after}
+      and (co.desired is null or co.desired <> 'online') and ${filterSql(req.filters, view.countryCodes)}
+    order by pc.aggregator_id, pc.place_sort, c.place limit ${limit}`.execute(tx);
   const first = rows[0];
   if (!first) return undefined;
   const cands = rows.filter((r) => r.aggregatorId === first.aggregatorId)
@@ -106,15 +106,12 @@ async function markOpened(tx: Tx, ctx: PoolCtx, poolId: number, chosen: Readonly
   const now = ctx.clock.now();
   for (const c of chosen) touched.push(c.cardId);
   for (const c of chosen) {
-    await tx.updateTable('pool_cards').set({ used: 1, used_at: now }).where('pool_id', '=', poolId).where('card_id', '=', c.cardId).execute();
-    await tx.insertInto('card_online').values({
-      card_id: c.cardId, aggregator_id: c.aggregatorId, desired: 'online', opened_by_pool: poolId, opened_at: now,
-      channel: c.channel, status_code: -3, status_at: now, generation: 1, updated_at: now,
-    }).onConflict((oc) => oc.column('card_id').doUpdateSet({
-      aggregator_id: c.aggregatorId, desired: 'online', opened_by_pool: poolId, opened_at: now, channel: c.channel,
-      status_code: -3, status_at: now, ring_caller: null, ring_at: null, grab_calls: 0,
-      generation: sql<number>`card_online.generation + 1`, updated_at: now,
-    })).execute();
+    await sql`update pool_cards set used = 1, used_at = ${now} where pool_id = ${poolId} and card_id = ${c.cardId}`.execute(tx);
+    await sql`insert into card_online (card_id, aggregator_id, desired, opened_by_pool, opened_at, channel, status_code, status_at, generation, updated_at)
+      values (${c.cardId}, ${c.aggregatorId}, 'online', ${poolId}, ${now}, ${c.channel}, -3, ${now}, 1, ${now})
+      on conflict (card_id) do update set aggregator_id = excluded.aggregator_id, desired = 'online', opened_by_pool = excluded.opened_by_pool,
+        opened_at = excluded.opened_at, channel = excluded.channel, status_code = -3, status_at = excluded.status_at, ring_caller = null,
+        ring_at = null, grab_calls = 0, generation = card_online.generation + 1, updated_at = excluded.updated_at`.execute(tx);
   }
 }
 
@@ -151,8 +148,9 @@ async function planOn(
 
 /** Cards online on every aggregator (any pool), with their channels: one query. */
 async function onlineMap(tx: Tx, view: FleetView): Promise<Map<number, OnlineCard[]>> {
-  const rows = await tx.selectFrom('card_online as co').innerJoin('cards as c', 'c.id', 'co.card_id')
-    .select(['co.aggregator_id as aggregatorId', 'c.place', 'co.channel']).where('co.desired', '=', 'online').execute();
+  const { rows } = await sql<{ aggregatorId: number; place: string; channel: number | null }>`
+    select co.aggregator_id as "aggregatorId", c.place as place, co.channel as channel
+    from card_online co inner join cards c on c.id = co.card_id where co.desired = 'online'`.execute(tx);
   const out = new Map<number, OnlineCard[]>();
   for (const r of rows) {
     const info = view.aggregators.get(r.aggregatorId);
@@ -347,9 +345,9 @@ export async function openNumbers(ctx: PoolCtx, poolId: number, req: OpenRequest
 
 async function takeOffline(tx: Tx, now: number, cardIds: readonly number[]): Promise<void> {
   for (let i = 0; i < cardIds.length; i += 500) {
-    await tx.updateTable('card_online')
-      .set({ desired: 'offline', status_code: null, status_at: now, channel: null, ring_caller: null, ring_at: null, grab_calls: 0, generation: sql<number>`generation + 1`, updated_at: now })
-      .where('card_id', 'in', cardIds.slice(i, i + 500)).where('desired', '=', 'online').execute();
+    await sql`update card_online set desired = 'offline', status_code = null, status_at = ${now}, channel = null, ring_caller = null,
+      ring_at = null, grab_calls = 0, generation = generation + 1, updated_at = ${now}
+      where card_id in (${sql.join(cardIds.slice(i, i + 500))}) and desired = 'online'`.execute(tx);
   }
 }
 

@@ -3,7 +3,7 @@
  * digits, or a suffix of ≥ 10 digits), through two indexes: the exact number and its last 10 digits.
  */
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { Db } from '../../store/schema.ts';
 import type { Dialect } from '../../store/dialect.ts';
 import { numberTail as tailSql } from '../../store/migrations/0001-initial.ts';
@@ -43,6 +43,20 @@ export function poolCardQuery(db: Kysely<Db>, poolId: number) {
 
 export type PoolCardRaw = Awaited<ReturnType<ReturnType<typeof poolCardQuery>['execute']>>[number];
 
+/**
+ * The same rows as `poolCardQuery(db, poolId).where(cond)`, as one raw statement: the hot path of
+ * closeNumber, getSms, getSimStatus… (building a Kysely query costs more than running this one).
+ */
+export async function poolCardsWhere(db: Kysely<Db>, poolId: number, cond: RawBuilder<unknown>): Promise<PoolCardRaw[]> {
+  const r = await sql<PoolCardRaw>`select pc.card_id as "cardId", pc.aggregator_id as "aggregatorId", c.place as place, c.number as number,
+    c.operator as operator, pc.used as used, co.desired as desired, co.opened_by_pool as "openedByPool", co.status_code as "statusCode",
+    co.ring_caller as "ringCaller", co.ring_at as "ringAt", a.last_heard_at as "lastHeardAt", a.model as model, c.place_sort as "placeSort"
+    from pool_cards pc inner join cards c on c.id = pc.card_id inner join aggregators a on a.id = pc.aggregator_id
+    left join card_online co on co.card_id = pc.card_id
+    where pc.pool_id = ${poolId} and ${cond}`.execute(db);
+  return r.rows;
+}
+
 export function toPoolCard(r: PoolCardRaw): PoolCard {
   return {
     cardId: r.cardId, aggregatorId: r.aggregatorId, place: r.place, number: r.number ?? '', operator: r.operator,
@@ -71,7 +85,7 @@ export async function resolvePoolNumbers(
   const rows: PoolCardRaw[] = [];
   const exactList = [...exact];
   for (let i = 0; i < exactList.length; i += 500) {
-    rows.push(...await poolCardQuery(db, poolId).where('c.number', 'in', exactList.slice(i, i + 500)).execute());
+    rows.push(...await poolCardsWhere(db, poolId, sql`c.number in (${sql.join(exactList.slice(i, i + 500))})`));
   }
   const equal = new Set(rows.map((r) => r.number));
   const tails = new Set<string>();
@@ -79,8 +93,7 @@ export async function resolvePoolNumbers(
   const tailList = [...tails];
   const seen = new Set(rows.map((r) => r.cardId));
   for (let i = 0; i < tailList.length; i += 500) {
-    const more = await poolCardQuery(db, poolId)
-      .where(sql<boolean>`${tailSql(dialect)} in (${sql.join(tailList.slice(i, i + 500))})`).execute();
+    const more = await poolCardsWhere(db, poolId, sql`${tailSql(dialect)} in (${sql.join(tailList.slice(i, i + 500))})`);
     for (const r of more) if (!seen.has(r.cardId)) { seen.add(r.cardId); rows.push(r); }
   }
   rows.sort((a, b) => a.cardId - b.cardId);
