@@ -138,6 +138,10 @@ describe('postgres: cluster of three nodes', () => {
       assert.ok(resumedAfter >= 0 && resumedAfter <= 15_000, `the dead node's ${orphaned.length} aggregators resumed within 15 s (took ${resumedAfter} ms)`);
 
       await sleep(Math.max(0, RUN_MS - (Date.now() - t0)));
+      // Under load a client can still be inside its read window from before the kill: keep the
+      // clients opening numbers until at least one SMS went out after the kill (bounded).
+      const sentAfterKill = () => sent.some((s) => s.at > killedAt - t0);
+      for (const stop = Date.now() + 2 * READ_WAIT_MS; !sentAfterKill() && Date.now() < stop;) await sleep(500);
       sending = false;
       await Promise.all(clients);
 
