@@ -5,6 +5,8 @@
  * a fixed number of workers, each request waits for its answer). Measured at concurrency 1 and 32:
  * a trivial fastify route in the same server process (the machine's floor), getPoolStatus,
  * getNumbers (filtered to 100 numbers), getSms (one number), and an openNumber→closeNumber cycle.
+ * Each action is measured in slices alternating with the floor route (the shared machine's load
+ * drifts within seconds), and its ratio is to the floor measured in those same slices.
  * Prints req/s, p50/p99 latency, the ratio to the floor and the server's RSS. Not a test.
  *
  *   npm run bench -- pool-api              (SECONDS=3 per measurement by default)
@@ -81,11 +83,11 @@ function get(agent: http.Agent, url: string): Promise<{ status: number; body: st
   });
 }
 
-/** Runs `op` with `conc` workers for SECONDS (bounded in time and count); latencies in ms. */
-async function load(name: string, conc: number, op: (agent: http.Agent) => Promise<boolean>): Promise<Result> {
+/** Runs `op` with `conc` workers for `seconds` after `warmMs` of warm-up; raw latencies in ms. */
+async function run(conc: number, op: (agent: http.Agent) => Promise<boolean>, seconds: number, warmMs: number): Promise<{ lat: number[]; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: conc });
-  const warmEnd = performance.now() + 500;
-  const end = warmEnd + SECONDS * 1000;
+  const warmEnd = performance.now() + warmMs;
+  const end = warmEnd + seconds * 1000;
   const lat: number[] = [];
   let errors = 0;
   const worker = async (): Promise<void> => {
@@ -99,9 +101,27 @@ async function load(name: string, conc: number, op: (agent: http.Agent) => Promi
   };
   await Promise.all(Array.from({ length: conc }, worker));
   agent.destroy();
+  return { lat, errors };
+}
+
+/**
+ * Measures `op` and the floor route in alternating slices (SLICES of each, SECONDS in all per
+ * side), so that load from other processes on a shared machine hits both alike: the ratio
+ * compares the two totals. The first slice of `op` starts with 500 ms of warm-up.
+ */
+const SLICES = Number(process.env.SLICES ?? 6);
+async function measure(name: string, conc: number, op: (agent: http.Agent) => Promise<boolean>, floorOp: (agent: http.Agent) => Promise<boolean>): Promise<Result & { floorRps: number }> {
+  const lat: number[] = [];
+  let errors = 0; let floorCount = 0;
+  for (let i = 0; i < SLICES; i++) {
+    const f = await run(conc, floorOp, SECONDS / SLICES, i === 0 ? 200 : 0);
+    floorCount += f.lat.length;
+    const r = await run(conc, op, SECONDS / SLICES, i === 0 ? 500 : 0);
+    lat.push(...r.lat); errors += r.errors;
+  }
   lat.sort((a, b) => a - b);
   const q = (f: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * f))] ?? NaN;
-  return { name, conc, rps: lat.length / SECONDS, p50: q(0.5), p99: q(0.99), errors };
+  return { name, conc, rps: lat.length / SECONDS, p50: q(0.5), p99: q(0.99), errors, floorRps: floorCount / SECONDS };
 }
 
 async function main(): Promise<void> {
@@ -134,23 +154,22 @@ async function main(): Promise<void> {
       return (await get(a, `${api}&action=closeNumber&number=${n}`)).body === 'DONE';
     }],
   ];
-  const results: Result[] = [];
+  const results: Array<Result & { floorRps: number }> = [];
   // Sanity: the filtered getNumbers really returns 100 numbers.
   const sample = JSON.parse((await get(new http.Agent(), `${api}&action=getNumbers&device_id=${info.device}&operator=BEE`)).body) as unknown[];
   const only = process.env.ONLY;
   for (const conc of [1, 32]) {
-    for (const [name, op] of ops) if (!only || name.startsWith('floor') || name.includes(only)) results.push(await load(name, conc, op));
+    for (const [name, op] of ops) if (!only || name.startsWith('floor') || name.includes(only)) results.push(await measure(name, conc, op, ops[0]![1]));
   }
   const rss = JSON.parse((await get(new http.Agent(), `${info.floorUrl}/rss`)).body) as { rss: number };
   child.stdin!.end();
   await new Promise((r) => child.on('exit', r));
   rmSync(dir, { recursive: true, force: true });
 
-  const floor = (conc: number) => results.find((r) => r.conc === conc && r.name.startsWith('floor'))!.rps;
-  console.log(`pool API benchmark: ${AGGREGATORS * PER_AGGREGATOR} cards on ${AGGREGATORS} SR-Nano-500 in one pool, ${dbUrl.startsWith('sqlite') ? 'SQLite' : 'PostgreSQL'}, ${SECONDS} s per line; getNumbers sample = ${sample.length} numbers`);
-  console.log('action                          conc     req/s   p50 ms   p99 ms  ratio  errors');
+  console.log(`pool API benchmark: ${AGGREGATORS * PER_AGGREGATOR} cards on ${AGGREGATORS} SR-Nano-500 in one pool, ${dbUrl.startsWith('sqlite') ? 'SQLite' : 'PostgreSQL'}, ${SECONDS} s per line in ${SLICES} slices alternating with the floor; getNumbers sample = ${sample.length} numbers`);
+  console.log('action                          conc     req/s   p50 ms   p99 ms  floor/s  ratio  errors');
   for (const r of results) {
-    console.log(`${r.name.padEnd(30)} ${String(r.conc).padStart(5)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${(r.rps / floor(r.conc) * 100).toFixed(0).padStart(5)}% ${String(r.errors).padStart(7)}`);
+    console.log(`${r.name.padEnd(30)} ${String(r.conc).padStart(5)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.floorRps.toFixed(0).padStart(8)} ${(r.rps / r.floorRps * 100).toFixed(0).padStart(5)}% ${String(r.errors).padStart(7)}`);
   }
   console.log(`server RSS after the run: ${(rss.rss / 1024 / 1024).toFixed(0)} MB`);
 }

@@ -3,7 +3,8 @@
  * Writes of new messages belong to the intake (device runtime); this module only reads, flags and
  * deletes. All functions take the Kysely handle (a transaction works too).
  */
-import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { Db, Sms, Call } from '../../store/schema.ts';
 
 export interface MessageQuery {
@@ -33,13 +34,15 @@ export async function listSms(db: Kysely<Db>, q: MessageQuery): Promise<Sms[]> {
   let offset = q.offset ?? 0;
   // The sender filter runs in JS, so read in pages until the page is full or the rows run out.
   for (let round = 0; round < 50; round++) {
-    let s = db.selectFrom('sms').selectAll();
-    if (q.cardIds) s = s.where('card_id', 'in', [...q.cardIds]);
-    if (q.since !== undefined) s = s.where('received_at', '>=', q.since);
-    if (q.until !== undefined) s = s.where('received_at', '<', q.until);
-    if (q.unreadOnly) s = s.where('read', '=', 0);
+    // Raw: getSms runs this per number on every call (index sms_card_received_ix).
+    const where: RawBuilder<unknown>[] = [sql`1 = 1`];
+    if (q.cardIds) where.push(sql`card_id in (${sql.join([...q.cardIds])})`);
+    if (q.since !== undefined) where.push(sql`received_at >= ${q.since}`);
+    if (q.until !== undefined) where.push(sql`received_at < ${q.until}`);
+    if (q.unreadOnly) where.push(sql`"read" = 0`);
     const batch = needle ? Math.max(limit, 200) : limit;
-    const rows = await s.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(batch).offset(offset).execute();
+    const { rows } = await sql<Sms>`select * from sms where ${sql.join(where, sql` and `)}
+      order by received_at desc, id desc limit ${batch} offset ${offset}`.execute(db);
     for (const r of rows) {
       if (needle && !r.sender.toLowerCase().includes(needle)) continue;
       out.push(r);

@@ -13,6 +13,7 @@
  *   SNAPSHOT_TTL_MS at the latest, or at once when that node's change is relayed here and
  *   `PoolService.cardsChanged(ids)` / `invalidate()` is called.
  */
+import { sql } from 'kysely';
 import { capacity, planOnline } from '../../models/index.ts';
 import type { OnlineCard } from '../../models/index.ts';
 import type { PoolCtx } from './context.ts';
@@ -250,14 +251,16 @@ export function createPoolViews(ctx: PoolCtx, epoch: () => number) {
     /** getNumbers: the pool's numbers by aggregator then place; `position` keeps ONLINE or HOLD only. */
     async numbers(poolId: number, f: NumberFilters, position: 'ONLINE' | 'HOLD' | null): Promise<NumberLine[]> {
       const view = await ctx.fleet.get();
-      let q = ctx.store.db.selectFrom('pool_cards as pc').innerJoin('cards as c', 'c.id', 'pc.card_id')
-        .innerJoin('aggregators as a', 'a.id', 'pc.aggregator_id')
-        .leftJoin('card_online as co', 'co.card_id', 'pc.card_id')
-        .select(['c.number as number', 'c.place as place', 'pc.aggregator_id as aggregatorId', 'a.model as model', 'c.operator as operator', 'pc.used as used', 'co.desired as desired'])
-        .where('pc.pool_id', '=', poolId).where(filterSql(f, view.countryCodes));
-      if (position === 'ONLINE') q = q.where('co.desired', '=', 'online');
-      if (position === 'HOLD') q = q.where((eb) => eb.or([eb('co.desired', 'is', null), eb('co.desired', '<>', 'online')]));
-      const rows = await q.orderBy('pc.aggregator_id').orderBy('pc.place_sort').orderBy('c.place').execute();
+      const pos = position === 'ONLINE' ? sql`co.desired = 'online'`
+        : position === 'HOLD' ? sql`(co.desired is null or co.desired <> 'online')` : sql`1 = 1`;
+      // Raw: building the Kysely query cost about as much as running it.
+      const { rows } = await sql<{ number: string | null; place: string; aggregatorId: number; model: string; operator: string | null; used: number; desired: string | null }>`
+        select c.number as number, c.place as place, pc.aggregator_id as "aggregatorId", a.model as model, c.operator as operator,
+          pc.used as used, co.desired as desired
+        from pool_cards pc inner join cards c on c.id = pc.card_id inner join aggregators a on a.id = pc.aggregator_id
+        left join card_online co on co.card_id = pc.card_id
+        where pc.pool_id = ${poolId} and ${filterSql(f, view.countryCodes)} and ${pos}
+        order by pc.aggregator_id, pc.place_sort, c.place`.execute(ctx.store.db);
       return rows.map((r) => ({
         number: r.number ?? '', place: r.place, device_id: String(r.aggregatorId), model: r.model, operator: r.operator ?? '',
         status: Number(r.used) === 1 ? 'USED' as const : 'FREE' as const,
