@@ -17,6 +17,7 @@ import { createDeviceStateRepo, type DeviceStateRepo } from '../domain/device-st
 import { createSmsIntake, type SmsIntake } from '../domain/sms-intake/intake.ts';
 import { createCallLog, type CallLog } from '../domain/calls/calls.ts';
 import { createSmsOutbox, type SmsOutbox } from '../domain/pools/outbox.ts';
+import { createTaskQueue } from '../domain/tasks/tasks.ts';
 import { settingsFromRow } from '../domain/pools/fleet.ts';
 import { LinkHub, silentLog, type DeviceLink, type RuntimeLog } from './link/link-hub.ts';
 import { OnlineSession, type SessionTimings } from './session/online-session.ts';
@@ -55,6 +56,7 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
   const intake: SmsIntake = createSmsIntake({ store, clock, ...(opts.reassemblyWaitMs !== undefined ? { reassemblyWaitMs: opts.reassemblyWaitMs } : {}) });
   const calls: CallLog = createCallLog({ store, clock });
   const outbox = opts.outbox ?? createSmsOutbox(store, clock);
+  const tasks = createTaskQueue({ store, clock });
   const hub = new LinkHub({ repo, clock, log });
   const leaseTtl = opts.leaseTtlMs ?? 30_000;
   const sessions = new Map<number, Running>();
@@ -83,7 +85,7 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
     const abort = new AbortController();
     const session = new OnlineSession({
       link, driver, model: driver.model, settings: settingsFromRow(link.aggregator.settings, link.aggregator.modems),
-      repo, intake, calls, outbox, clock, log, ...(opts.timings ? { timings: opts.timings } : {}),
+      repo, intake, calls, outbox, clock, log, tasks, ...(opts.timings ? { timings: opts.timings } : {}),
     });
     const done = session.run(abort.signal).catch((err: unknown) => log.error({ err, aggregator: id }, 'session ended with an error'));
     const running: Running = { session, abort, done };
@@ -120,7 +122,7 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
   outbox.onQueued((row) => { sessions.get(row.aggregatorId)?.session.wake(); });
 
   return {
-    hub, repo, intake, calls, outbox, nodeId,
+    hub, repo, intake, calls, outbox, nodeId, tasks,
 
     /** Starts sessions for every enabled aggregator and the housekeeping loop. */
     async start(): Promise<void> {

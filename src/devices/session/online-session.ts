@@ -20,6 +20,8 @@ import type { SmsOutbox } from '../../domain/pools/outbox.ts';
 import type { Command, CommandOutcome, UnsolicitedMessage } from '../channel/types.ts';
 import type { DeviceLink, RuntimeLog } from '../link/link-hub.ts';
 import { recipientOf, type Driver, type SeatTarget } from '../drivers/driver.ts';
+import type { TaskQueue } from '../../domain/tasks/tasks.ts';
+import { scanUnit } from '../tasks/scan.ts';
 
 export interface SessionTimings {
   /** Desired state is re-read at least this often, ms (wake-ups make it sooner). */
@@ -57,6 +59,8 @@ export interface SessionDeps {
   readonly clock: Clock;
   readonly log: RuntimeLog;
   readonly timings?: Partial<SessionTimings>;
+  /** The task queue; tasks run when no card of the aggregator is wanted online (mutual exclusion). */
+  readonly tasks?: TaskQueue;
 }
 
 interface Seat {
@@ -106,6 +110,7 @@ export class OnlineSession {
   private dirty = true;
   private unsubscribe: Array<() => void> = [];
   private stopped = false;
+  private signal: AbortSignal | null = null;
   readonly stats = { ticks: 0, smsListed: 0, smsCommitted: 0, duplicates: 0, seatFailures: 0, restarts: 0, reboots: 0 };
 
   constructor(deps: SessionDeps) {
@@ -124,6 +129,7 @@ export class OnlineSession {
 
   /** Runs until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
+    this.signal = signal;
     this.subscribe();
     try {
       while (!signal.aborted && !this.stopped) {
@@ -146,12 +152,37 @@ export class OnlineSession {
     this.wakeUp?.();
   }
 
+  // ── tasks ──────────────────────────────────────────────────────────────────────────────────
+
+  private async runUnit(u: { taskId: number; unitId: number; kind: string; place: string }): Promise<void> {
+    const tasks = this.d.tasks!;
+    if (u.kind !== 'scan_numbers' || this.d.driver.kind !== 'nano') {
+      await tasks.finishUnit(u.taskId, u.unitId, u.place, 'unsupported', `${u.kind} on ${this.d.model.title}`);
+      return;
+    }
+    const p = this.d.model.parsePlace(u.place, this.d.settings);
+    const card = async () => (p.ok ? this.d.repo.ensureCard(this.aggId, this.d.model.formatPlace(p.value), placeKey(p.value)) : { id: 0, number: null });
+    const r = await scanUnit({ ch: this.ch, driver: this.d.driver, model: this.d.model, settings: this.d.settings, tasks, intake: this.d.intake, card }, u.place);
+    this.shared = null;
+    // Interrupted by a shutdown: the unit stays `running` and is run again after the restart.
+    if (this.stopped || this.signal?.aborted) return;
+    if (p.ok && (r.iccid !== undefined || r.number !== undefined)) {
+      const c = await card();
+      await this.d.repo.updateCardInfo(c.id, { ...(r.number ? { number: r.number } : {}), ...(r.iccid ? { iccid: r.iccid } : {}), ...(r.operator ? { operator: r.operator } : {}) });
+    }
+    await tasks.finishUnit(u.taskId, u.unitId, u.place, r.code, r.detail);
+  }
+
   // ── reconciliation ─────────────────────────────────────────────────────────────────────────
 
   private async tick(): Promise<void> {
     this.stats.ticks++;
     this.dirty = false;
     const states = await this.d.repo.cardStates(this.aggId);
+    if (this.d.tasks && this.seated.size === 0 && !states.some((s) => s.desired === 'online')) {
+      const unit = await this.d.tasks.next(this.aggId);
+      if (unit) { await this.runUnit(unit); this.dirty = true; return; }
+    }
     await this.reconcileSeats(states);
     const now = this.d.clock.now();
     if (this.seated.size > 0 && this.d.driver.family === 'classic') {
