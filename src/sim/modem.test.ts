@@ -38,6 +38,18 @@ test('modem / registration 0 → 2 → 1 after power-on, Call Ready first', asyn
   assert.equal(body(runAt(modem, 'AT+COPS?')), '+COPS: 0,0,"MTS RUS"\r\n\r\nOK');
 });
 
+test('modem / a card seated while the modem boots does not cancel the boot: Call Ready, then registration', async () => {
+  const { clock, modem, sim, out } = setup();
+  modem.setSim(undefined);
+  modem.powerOn();
+  await clock.advance(DEFAULT_MODEM_TIMINGS.bootMs / 2);
+  modem.setSim(sim);
+  await clock.advance(DEFAULT_MODEM_TIMINGS.bootMs / 2 + DEFAULT_MODEM_TIMINGS.searchMs + DEFAULT_MODEM_TIMINGS.registerMs);
+  assert.deepEqual(out, [BOOT_MESSAGE]);
+  assert.equal(modem.answering, true);
+  assert.equal(modem.creg, 1);
+});
+
 for (const [reg, stat] of [['roaming', 5], ['denied', 3], ['searching', 2], ['none', 0]] as const) {
   test(`modem / registration behaviour ${reg} ends in stat ${stat}`, async () => {
     const { clock, modem } = setup(reg);

@@ -71,6 +71,8 @@ export class Modem implements Subscriber {
   call: CallState = { kind: 'idle' };
   ussdMenu: Readonly<Record<string, UssdAction>> | undefined;
   private regTimers: TimerHandle[] = [];
+  /** The boot delay is kept apart from the radio's timers: a card seated while the modem boots must not cancel the boot. */
+  private bootTimers: TimerHandle[] = [];
   private callTimers: TimerHandle[] = [];
   private attachedAs: string | undefined;
 
@@ -97,6 +99,7 @@ export class Modem implements Subscriber {
   powerOff(): void {
     this.powered = false;
     this.ready = false;
+    this.clearTimers(this.bootTimers);
     this.resetRadio();
   }
 
@@ -200,7 +203,8 @@ export class Modem implements Subscriber {
 
   private boot(): void {
     this.clearRegTimers();
-    this.later(this.regTimers, this.timings.bootMs, () => {
+    this.clearTimers(this.bootTimers);
+    this.later(this.bootTimers, this.timings.bootMs, () => {
       if (!this.powered) return;
       this.ready = true;
       // As logged (link_1.log 3493): one message `Call Ready⏎⏎SMS Ready`.
@@ -262,8 +266,12 @@ export class Modem implements Subscriber {
   }
 
   private clearRegTimers(): void {
-    for (const h of this.regTimers) this.clock.clearTimeout(h);
-    this.regTimers = [];
+    this.clearTimers(this.regTimers);
+  }
+
+  private clearTimers(list: TimerHandle[]): void {
+    for (const h of list) this.clock.clearTimeout(h);
+    list.length = 0;
   }
 
   private clearCallTimers(): void {
