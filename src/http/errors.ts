@@ -27,6 +27,7 @@ export const ERRORS = {
   SIMNAV_ERR_LAST_ADMIN: { statusCode: 409, message: 'The last active admin cannot be removed or demoted' },
   SIMNAV_ERR_UNKNOWN_MODEL: { statusCode: 400, message: 'Unknown aggregator model' },
   SIMNAV_ERR_BAD_PLACE: { statusCode: 400, message: 'The place is not valid for this model' },
+  SIMNAV_ERR_TASK_UNSUPPORTED: { statusCode: 422, message: 'The device runtime cannot run this task here yet' },
   // server
   SIMNAV_ERR_INTERNAL: { statusCode: 500, message: 'Internal error' },
 } as const satisfies Record<string, { statusCode: number; message: string }>;
