@@ -54,7 +54,7 @@ export function createTaskQueue(deps: { store: Store; clock: Clock }) {
 
     /** The next unit to run on an aggregator (tasks in id order; suspended/cancelled/done skipped), or null. */
     async next(aggregatorId: number): Promise<{ taskId: number; unitId: number; kind: string; place: string } | null> {
-      const task = await db.selectFrom('tasks').select(['id', 'kind', 'status']).where('aggregator_id', '=', aggregatorId)
+      const task = await db.selectFrom('tasks').select(['id', 'kind', 'status', 'started_at']).where('aggregator_id', '=', aggregatorId)
         .where('status', 'in', ['queued', 'running']).orderBy('id').executeTakeFirst();
       if (!task) return null;
       const unit = await db.selectFrom('task_units').select(['id', 'unit']).where('task_id', '=', task.id).where('status', 'in', ['queued', 'running']).orderBy('id').executeTakeFirst();
@@ -63,7 +63,8 @@ export function createTaskQueue(deps: { store: Store; clock: Clock }) {
         await db.updateTable('tasks').set({ status: 'done', finished_at: now, updated_at: now }).where('id', '=', task.id).where('status', 'in', ['queued', 'running']).execute();
         return null;
       }
-      if (task.status === 'queued') await db.updateTable('tasks').set({ status: 'running', started_at: now, updated_at: now }).where('id', '=', task.id).execute();
+      // A task suspended before it ever ran comes back as `running` without a start time: stamp it on its first unit.
+      if (task.status === 'queued' || task.started_at === null) await db.updateTable('tasks').set({ status: 'running', started_at: task.started_at ?? now, updated_at: now }).where('id', '=', task.id).execute();
       await db.updateTable('task_units').set({ status: 'running', started_at: now, attempts: (eb) => eb('attempts', '+', 1) }).where('id', '=', unit.id).execute();
       let place = '';
       try { place = String((JSON.parse(unit.unit) as { place?: unknown }).place ?? ''); } catch { /* bad unit */ }

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../lib/clock.ts';
+import { createTestStore } from '../../store/testing.ts';
+import { createTaskQueue } from './tasks.ts';
+
+test('sqlite: tasks / a task suspended before it ran gets its start time on its first unit after resume', async () => {
+  const store = await createTestStore('sqlite');
+  try {
+    const clock = new FakeClock(1_000_000);
+    const agg = await store.db.insertInto('aggregators').values({
+      model: 'SR-Nano-500', title: 'nano', link_token_hash: 'h'.repeat(64), link_token_hint: 'h', link_mode: 'client',
+      server_ip: null, server_token: null, settings: '{}', modems: '[]', step: 1000, last_heard_at: null, serial: null,
+      firmware: null, disk_id: null, enabled: 1, created_at: 0, updated_at: 0,
+    } as never).returning('id').executeTakeFirstOrThrow();
+    const tasks = createTaskQueue({ store, clock });
+    const id = await tasks.createScan(agg.id, ['A0', 'A1']);
+    assert.equal(await tasks.suspend(id), true);
+    assert.equal(await tasks.resume(id), true);
+    await clock.advance(5_000);
+    const unit = await tasks.next(agg.id);
+    assert.equal(unit?.place, 'A0');
+    const row = await store.db.selectFrom('tasks').select(['status', 'started_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(row.status, 'running');
+    assert.equal(Number(row.started_at), 1_005_000);
+  } finally {
+    await store.close();
+  }
+});
