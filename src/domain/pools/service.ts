@@ -63,7 +63,9 @@ export function createPoolService({ store, clock }: PoolServiceDeps) {
 
     create: (input: { title: string; cardIds?: readonly number[]; legacyKey?: string }) => m.createPool(ctx, input),
     rename: (poolId: number, title: string) => keyed(m.renamePool(ctx, poolId, title)),
-    rotateKey: (poolId: number) => keyed(m.rotatePoolKey(ctx, poolId)),
+    // A rotation is announced as a change (listeners: src/cluster relays it, so other nodes drop
+    // their key cache at once instead of after POOL_KEY_TTL_MS).
+    rotateKey: (poolId: number) => keyed(m.rotatePoolKey(ctx, poolId)).then((r) => { if (r.ok) ctx.changed(); return r; }),
     remove: (poolId: number) => keyed(m.deletePool(ctx, poolId)),
     addCards: (poolId: number, cardIds: readonly number[]) => m.addCardsToPool(ctx, poolId, cardIds),
     removeCards: (poolId: number, cardIds: readonly number[]) => m.removeCardsFromPool(ctx, poolId, cardIds),
