@@ -26,6 +26,7 @@ import { timeFormatter } from './pool-api/time.ts';
 import type { BadKeyLimiterOptions } from './pool-api/bad-key-limiter.ts';
 import { adminApi } from './admin/plugin.ts';
 import { linkPlugin, type LinkClusterOptions } from './link/plugin.ts';
+import { deviceActionsPlugin } from './device-actions/plugin.ts';
 import { tasksPlugin } from './tasks/plugin.ts';
 import type { EventBus } from '../domain/events/bus.ts';
 
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(consoleApiPlugin, { prefix: '/api/v1', store: deps.store, clock });
   await app.register(consolePlugin, {});
   await app.register(linkPlugin, { store: deps.store, clock, pools, start: deps.deviceRuntime === true, ...(deps.link ? { cluster: deps.link } : {}) });
+  await app.register(deviceActionsPlugin, { prefix: '/api/v1', store: deps.store, clock });
   await app.register(tasksPlugin, { prefix: '/api/v1', store: deps.store, clock });
   // ─────────────────────────────────────────────────────────────────────────────────────────
 

@@ -27,6 +27,11 @@ export const ERRORS = {
   SIMNAV_ERR_LAST_ADMIN: { statusCode: 409, message: 'The last active admin cannot be removed or demoted' },
   SIMNAV_ERR_UNKNOWN_MODEL: { statusCode: 400, message: 'Unknown aggregator model' },
   SIMNAV_ERR_BAD_PLACE: { statusCode: 400, message: 'The place is not valid for this model' },
+  // devices (src/http/device-actions)
+  SIMNAV_ERR_DEVICE_NOT_RUNNING: { statusCode: 409, message: 'The aggregator has no running session on this node' },
+  SIMNAV_ERR_NOT_SUPPORTED_FOR_MODEL: { statusCode: 409, message: 'This action is not supported for this aggregator model' },
+  SIMNAV_ERR_DEVICE_ERROR: { statusCode: 502, message: 'The device or the network refused the request' },
+  SIMNAV_ERR_DEVICE_TIMEOUT: { statusCode: 504, message: 'The device did not answer in time' },
   SIMNAV_ERR_TASK_UNSUPPORTED: { statusCode: 422, message: 'The device runtime cannot run this task here yet' },
   // server
   SIMNAV_ERR_INTERNAL: { statusCode: 500, message: 'Internal error' },
