@@ -10,6 +10,7 @@
  *   ...
  *   await node.stop();                                            // before runtime.stop()
  */
+import { enforceRetention, RETENTION_EVERY_MS } from '../domain/inbox/retention.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Store } from '../store/open-store.ts';
 import type { EventBus } from '../domain/events/bus.ts';
@@ -190,6 +191,7 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
 
   const jobs: SingletonJob[] = [
     { name: 'sms-reassembly', everyMs: o.reassemblyFlushMs ?? 5000, run: () => runtime.intake.flushStale() },
+    { name: 'retention', everyMs: RETENTION_EVERY_MS, run: () => enforceRetention(store.db, clock.now()) },
     ...(o.storeWatch ? [{ name: 'store-watch', start: o.storeWatch }] : []),
     ...(o.jobs ?? []),
   ];

@@ -18,6 +18,7 @@ import { createSmsIntake, type SmsIntake } from '../domain/sms-intake/intake.ts'
 import { createCallLog, type CallLog } from '../domain/calls/calls.ts';
 import { createSmsOutbox, type SmsOutbox } from '../domain/pools/outbox.ts';
 import { createTaskQueue } from '../domain/tasks/tasks.ts';
+import { enforceRetention, RETENTION_EVERY_MS } from '../domain/inbox/retention.ts';
 import { settingsFromRow } from '../domain/pools/fleet.ts';
 import { LinkHub, silentLog, type DeviceLink, type RuntimeLog } from './link/link-hub.ts';
 import { OnlineSession, type SessionTimings } from './session/online-session.ts';
@@ -98,6 +99,7 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
 
   async function housekeep(signal: AbortSignal): Promise<void> {
     let n = 0;
+    let retentionAt = -Infinity;
     while (!signal.aborted) {
       try {
         if (n % 10 === 0) {
@@ -109,7 +111,10 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
             r.abort.abort(); r.server?.stop(); sessions.delete(id); hub.forget(id);
           }
         }
-        if (opts.backgroundJobs !== false) await intake.flushStale();
+        if (opts.backgroundJobs !== false) {
+          await intake.flushStale();
+          if (clock.now() - retentionAt >= RETENTION_EVERY_MS) { retentionAt = clock.now(); await enforceRetention(store.db, retentionAt); }
+        }
       } catch (err) {
         log.error({ err }, 'runtime housekeeping failed');
       }

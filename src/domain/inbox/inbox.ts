@@ -85,15 +85,28 @@ export async function markCallsRead(db: Kysely<Db>, ids: readonly number[], read
   return n;
 }
 
-/** Deletes SMS by id; with `poolId`, only those of cards in that pool. Resolves to the count deleted. */
+/**
+ * Deletes SMS by id; with `poolId`, only those of cards in that pool. Resolves to the count deleted.
+ * The raw parts go with the message: left behind (their `sms_id` set null by the foreign key) they
+ * would look like a group still waiting for parts, and the intake's timeout would assemble the
+ * deleted message again.
+ */
 export async function deleteSms(db: Kysely<Db>, ids: readonly number[], poolId?: number): Promise<number> {
   let n = 0;
   for (let i = 0; i < ids.length; i += 500) {
-    let q = db.deleteFrom('sms').where('id', 'in', ids.slice(i, i + 500));
-    if (poolId !== undefined) q = q.where('card_id', 'in', (eb) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', '=', poolId));
-    n += Number((await q.executeTakeFirst()).numDeletedRows);
+    let pick = db.selectFrom('sms').select('id').where('id', 'in', ids.slice(i, i + 500));
+    if (poolId !== undefined) pick = pick.where('card_id', 'in', (eb) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', '=', poolId));
+    const found = (await pick.execute()).map((r) => r.id);
+    n += await deleteSmsRows(db, found);
   }
   return n;
+}
+
+/** Deletes messages and their parts (parts first, so none is ever left without its message). */
+export async function deleteSmsRows(db: Kysely<Db>, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  await db.deleteFrom('sms_parts').where('sms_id', 'in', ids).execute();
+  return Number((await db.deleteFrom('sms').where('id', 'in', ids).executeTakeFirst()).numDeletedRows);
 }
 
 /** Deletes call records by id; with `poolId`, only those of cards in that pool. */
