@@ -57,6 +57,17 @@ interface Head {
   readonly lenient: boolean;
 }
 
+/** Fields every decoded SMS-DELIVER and SMS-SUBMIT carries from the PDU's head and user data. */
+function headFields(h: Head, u: UserData) {
+  return { smsc: h.smsc, firstOctet: h.firstOctet, tpduLength: h.tpduLength, warning: u.warning };
+}
+
+function userDataFields(fo: number, pid: number, dcs: ReturnType<typeof parseDcs>, u: UserData) {
+  return { replyPath: (fo & 0x80) !== 0, pid, dcs, udh: u.udh, concat: u.udh?.concat ?? null, text: u.text, data: u.data };
+}
+
+type UserData = Extract<ReturnType<typeof decodeUserData>, { ok: true }>['value'];
+
 function deliver(bytes: Uint8Array, p: number, h: Head): Result<SmsDeliver> {
   const oa = readTpAddress(bytes, p, 'TP-OA');
   if (!oa.ok) return oa;
@@ -71,21 +82,12 @@ function deliver(bytes: Uint8Array, p: number, h: Head): Result<SmsDeliver> {
   const u = ud.value;
   return ok({
     kind: 'deliver',
-    smsc: h.smsc,
-    firstOctet: fo,
-    tpduLength: h.tpduLength,
-    warning: u.warning,
+    ...headFields(h, u),
     sender: oa.value.address,
     timestamp,
     moreMessages: (fo & 0x04) === 0,
     statusReportIndication: (fo & 0x20) !== 0,
-    replyPath: (fo & 0x80) !== 0,
-    pid,
-    dcs,
-    udh: u.udh,
-    concat: u.udh?.concat ?? null,
-    text: u.text,
-    data: u.data,
+    ...userDataFields(fo, pid, dcs, u),
   });
 }
 
@@ -116,22 +118,13 @@ function submit(bytes: Uint8Array, p: number, h: Head): Result<SmsSubmit> {
   const u = ud.value;
   return ok({
     kind: 'submit',
-    smsc: h.smsc,
-    firstOctet: fo,
-    tpduLength: h.tpduLength,
-    warning: u.warning,
+    ...headFields(h, u),
     reference,
     recipient: da.value.address,
     validity,
     rejectDuplicates: (fo & 0x04) !== 0,
     statusReportRequest: (fo & 0x20) !== 0,
-    replyPath: (fo & 0x80) !== 0,
-    pid,
-    dcs,
-    udh: u.udh,
-    concat: u.udh?.concat ?? null,
-    text: u.text,
-    data: u.data,
+    ...userDataFields(fo, pid, dcs, u),
   });
 }
 
