@@ -67,7 +67,7 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       o.bus.publish({ type: 'task.progress', taskId: t.id, aggregatorId: t.aggregator_id, kind: t.kind, status, total: t.total, progress: t.progress, success: t.success, errors: t.errors });
     }
     tasksSince = nextTasks;
-    // Whole-table fingerprints cost a scan each: every third tick is plenty for list reloads.
+    // Fingerprints are cheap now (indexes), but list reloads need no more than every third tick.
     if (ticks++ % 3 === 0) await fingerprints();
     const aggs = await db.selectFrom('aggregators').select(['id', 'last_heard_at']).execute();
     for (const a of aggs) {
@@ -85,10 +85,26 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
    */
   const prints = new Map<string, string>();
   async function fingerprints(): Promise<void> {
-    const agg = await db.selectFrom('aggregators').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('t')]).executeTakeFirst();
-    const pools = await db.selectFrom('pools').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('t')]).executeTakeFirst();
-    const members = await db.selectFrom('pool_cards').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('used').as('u'), eb.fn.max('added_at').as('t'), eb.fn.max('used_at').as('v')]).executeTakeFirst();
-    const cards = await db.selectFrom('cards').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('t')]).executeTakeFirst();
+    // One aggregate per subquery: each is answered from an index (SQLite counts from the b-tree,
+    // MAX reads the end of an index of migration 0003); several in one SELECT would scan the table.
+    const agg = await db.selectNoFrom((eb) => [
+      eb.selectFrom('aggregators').select((e) => e.fn.countAll<number>().as('n')).as('n'),
+      eb.selectFrom('aggregators').select((e) => e.fn.max('updated_at').as('t')).as('t'),
+    ]).executeTakeFirst();
+    const pools = await db.selectNoFrom((eb) => [
+      eb.selectFrom('pools').select((e) => e.fn.countAll<number>().as('n')).as('n'),
+      eb.selectFrom('pools').select((e) => e.fn.max('updated_at').as('t')).as('t'),
+    ]).executeTakeFirst();
+    const members = await db.selectNoFrom((eb) => [
+      eb.selectFrom('pool_cards').select((e) => e.fn.countAll<number>().as('n')).as('n'),
+      eb.selectFrom('pool_cards').select((e) => e.fn.countAll<number>().as('u')).where('used', '=', 1).as('u'),
+      eb.selectFrom('pool_cards').select((e) => e.fn.max('added_at').as('t')).as('t'),
+      eb.selectFrom('pool_cards').select((e) => e.fn.max('used_at').as('v')).as('v'),
+    ]).executeTakeFirst();
+    const cards = await db.selectNoFrom((eb) => [
+      eb.selectFrom('cards').select((e) => e.fn.countAll<number>().as('n')).as('n'),
+      eb.selectFrom('cards').select((e) => e.fn.max('updated_at').as('t')).as('t'),
+    ]).executeTakeFirst();
     const now = {
       aggregators: JSON.stringify(agg ?? null),
       pools: JSON.stringify([pools ?? null, members ?? null]),

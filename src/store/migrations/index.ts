@@ -6,6 +6,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 import { initial } from './0001-initial.ts';
 import { seedOperators } from './0002-seed-operators.ts';
+import { changeWatchIndexes } from './0003-change-watch-indexes.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       return {
         '0001-initial': initial(dialect),
         '0002-seed-operators': seedOperators(),
+        '0003-change-watch-indexes': changeWatchIndexes(),
       };
     },
   };
