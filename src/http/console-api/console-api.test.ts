@@ -119,4 +119,26 @@ describe('console-api / layout, online, settings, me', () => {
     assert.deepEqual((r.json() as { items: Array<{ pdu: string }> }).items.map((x) => x.pdu), ['PDU1', 'PDU2']);
     assert.equal((await req('viewer', 'GET', '/sms/99999/parts')).statusCode, 404);
   });
+
+  test('online / SR-Train: a card online on channel 9 pins the carriage at row 2, so 8-1 is refused and 2-1 fits', async () => {
+    const ctx: AdminCtx = { db: store.db, clock: realClock() };
+    const a = await createAggregator(ctx, { model: 'SR-Train', title: 'train' });
+    assert.ok(a.ok);
+    const train = a.value.aggregator.id;
+    const ids: Record<string, number> = {};
+    for (const [place, n] of [['5-1', '1'], ['8-1', '2'], ['2-1', '3']] as const) {
+      const c = await createCard(ctx, { aggregatorId: train, place, number: `7999100000${n}` });
+      assert.ok(c.ok);
+      ids[place] = c.value.id;
+    }
+    // 5-1 seated on channel 9: the carriage stands at row 2 (modems 9–16 touch row 2 + 3 = 5).
+    await store.db.insertInto('card_online').values({
+      card_id: ids['5-1']!, aggregator_id: train, desired: 'online', opened_at: 0, channel: 9, status_code: 1, status_at: 0, generation: 1, updated_at: 0,
+    }).execute();
+    const far = await req('operator', 'POST', '/online', { cardIds: [ids['8-1']], replace: false });
+    assert.equal(far.statusCode, 200);
+    assert.deepEqual((far.json() as { online: string[]; refused: string[] }).refused, ['8-1'], 'row 8 would move the carriage to row 5');
+    const near = await req('operator', 'POST', '/online', { cardIds: [ids['2-1']], replace: false });
+    assert.deepEqual((near.json() as { online: string[] }).online.includes('2-1'), true);
+  });
 });

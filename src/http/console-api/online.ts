@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { AdminCtx } from '../../domain/auth/outcome.ts';
 import type { Principal } from '../../domain/auth/principal.ts';
 import { modelOf } from '../../domain/aggregators/aggregators.ts';
-import { chooseOnline, type Place } from '../../models/index.ts';
+import { chooseOnline, type OnlineCard, type Place } from '../../models/index.ts';
 import { writeAudit } from '../../domain/audit/audit.ts';
 import { sendError } from '../errors.ts';
 import { who } from '../auth/authenticate.ts';
@@ -59,11 +59,13 @@ export async function putOnline(ctx: AdminCtx, p: Principal, cardIds: readonly n
   const m = modelOf(a);
   if (!m) return { ok: false, code: 'VALIDATION', message: `unknown model ${a.model}` };
   const current = await ctx.db.selectFrom('card_online as co').innerJoin('cards as c', 'c.id', 'co.card_id')
-    .select(['co.card_id', 'c.place']).where('co.aggregator_id', '=', aggregatorId).where('co.desired', '=', 'online').execute();
+    .select(['co.card_id', 'c.place', 'co.channel']).where('co.aggregator_id', '=', aggregatorId).where('co.desired', '=', 'online').execute();
   const parse = (place: string): Place | null => { const r = m.model.parsePlace(place, m.settings); return r.ok ? r.value : null; };
   const keyOf = (pl: Place) => `${pl.line}:${pl.slot}`;
   const chosenIds = new Set(cardIds);
-  const keep = replace ? [] : current.filter((c) => !chosenIds.has(c.card_id)).map((c) => parse(c.place)).filter((x): x is Place => x !== null);
+  // With their channels: the channel pins the SR-Train carriage row, as in the pool API's allocation.
+  const keep: OnlineCard[] = [];
+  if (!replace) for (const c of current) { const pl = chosenIds.has(c.card_id) ? null : parse(c.place); if (pl) keep.push({ place: pl, channel: c.channel }); }
   const candidates = cards.map((c) => ({ c, pl: parse(c.place) })).filter((x): x is { c: typeof cards[number]; pl: Place } => x.pl !== null);
   const fit = new Set(chooseOnline(m.model, m.settings, { online: keep, candidates: candidates.map((x) => x.pl), want: 'max' }).map(keyOf));
   const chosen = candidates.filter((x) => fit.has(keyOf(x.pl))).map((x) => x.c);
