@@ -592,7 +592,9 @@ export class OnlineSession {
   }
 
   private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    if (this.dirty) return Promise.resolve();
+    // An abort that came during the tick has already fired: listening for it now would wait forever
+    // on a fake clock, and a whole re-read interval on the real one (runtime.stop() awaits this loop).
+    if (this.dirty || signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => { this.d.clock.clearTimeout(timer); this.wakeUp = null; signal.removeEventListener('abort', done); resolve(); };
       const timer = this.d.clock.setTimeout(done, ms);
