@@ -37,7 +37,7 @@ describe('postgres: cluster / link router — a poll on any node reaches the ses
       const nodes = new NodeRegistry({ store, clock, nodeId: id, address: url, heartbeatMs: 1000 });
       await nodes.start();
       box.router = new ClusterLinkRouter({
-        store, clock, nodeId: id, runtime, nodes, nodeStaleMs: 3000, forwardTimeoutMs: 2000,
+        store, clock, nodeId: id, runtime, nodes, nodeStaleMs: 3000, forwardTimeoutMs: 10_000, // a closed holder refuses at once; the timeout only guards a loaded machine
         takeover: (agg, last) => takeoverAggregator(store, runtime, id, agg, last),
       });
       const n = { id, clock, runtime, router: box.router, app, url, nodes };
