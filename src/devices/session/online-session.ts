@@ -21,7 +21,7 @@ import type { Command, CommandOutcome, UnsolicitedMessage } from '../channel/typ
 import type { DeviceLink, RuntimeLog } from '../link/link-hub.ts';
 import { recipientOf, type Driver, type SeatTarget } from '../drivers/driver.ts';
 import type { TaskQueue } from '../../domain/tasks/tasks.ts';
-import { scanUnit } from '../tasks/scan.ts';
+import { runTaskUnit, type TaskUnit } from '../tasks/run-unit.ts';
 
 export interface SessionTimings {
   /** Desired state is re-read at least this often, ms (wake-ups make it sooner). */
@@ -154,23 +154,13 @@ export class OnlineSession {
 
   // ── tasks ──────────────────────────────────────────────────────────────────────────────────
 
-  private async runUnit(u: { taskId: number; unitId: number; kind: string; place: string }): Promise<void> {
-    const tasks = this.d.tasks!;
-    if (u.kind !== 'scan_numbers' || this.d.driver.kind !== 'nano') {
-      await tasks.finishUnit(u.taskId, u.unitId, u.place, 'unsupported', `${u.kind} on ${this.d.model.title}`);
-      return;
-    }
-    const p = this.d.model.parsePlace(u.place, this.d.settings);
-    const card = async () => (p.ok ? this.d.repo.ensureCard(this.aggId, this.d.model.formatPlace(p.value), placeKey(p.value)) : { id: 0, number: null });
-    const r = await scanUnit({ ch: this.ch, driver: this.d.driver, model: this.d.model, settings: this.d.settings, tasks, intake: this.d.intake, card }, u.place);
-    this.shared = null;
-    // Interrupted by a shutdown: the unit stays `running` and is run again after the restart.
-    if (this.stopped || this.signal?.aborted) return;
-    if (p.ok && (r.iccid !== undefined || r.number !== undefined)) {
-      const c = await card();
-      await this.d.repo.updateCardInfo(c.id, { ...(r.number ? { number: r.number } : {}), ...(r.iccid ? { iccid: r.iccid } : {}), ...(r.operator ? { operator: r.operator } : {}) });
-    }
-    await tasks.finishUnit(u.taskId, u.unitId, u.place, r.code, r.detail);
+  private async runUnit(u: TaskUnit): Promise<void> {
+    await runTaskUnit({
+      aggregatorId: this.aggId, ch: this.ch, driver: this.d.driver, model: this.d.model, settings: this.d.settings,
+      tasks: this.d.tasks!, intake: this.d.intake, repo: this.d.repo,
+      interrupted: () => this.stopped || this.signal?.aborted === true,
+    }, u);
+    this.shared = null; // the unit moved the mechanics: the next seat starts from an unknown position
   }
 
   // ── reconciliation ─────────────────────────────────────────────────────────────────────────
