@@ -7,7 +7,7 @@ import { execClassic, type CommandContext } from './classic-commands.ts';
 import { SimDevice, type DeviceOptions, type Outbound } from './device.ts';
 import { BOOT_MESSAGE } from './modem.ts';
 import type { LinkQuery } from './link-transport.ts';
-import { parseClassicBody } from '../codec/index.ts';
+import { buildCommandBody, parseClassicBody } from '../codec/index.ts';
 
 export class ClassicDevice extends SimDevice {
   private lastStep: number | undefined;
@@ -44,6 +44,8 @@ export class ClassicDevice extends SimDevice {
   }
 
   protected resetFirmware(): void { this.lastStep = undefined; }
+
+  protected commandBody(step: number, command: string): string { return buildCommandBody(step, command); }
 
   protected firmwareSnapshot(): Record<string, unknown> { return { lastStep: this.lastStep ?? null }; }
 

@@ -4,6 +4,10 @@
  * polling, sleep the cadence with jitter, and start over. Faults scripted through the control API
  * bend this loop (drop or duplicate an answer, go silent, reboot, send garbage, poll slower).
  * The firmware-specific parts (query shape, body parsing, command language) are in subclasses.
+ *
+ * In server mode (device-link.md §2.5) the same firmware does not poll: the panel calls it
+ * (`device-server.ts` answers `/port?data=…` through `serve`), commands run one after the other
+ * in the background and every request carries one outbound message back.
  */
 import type { Clock } from '../lib/clock.ts';
 import type { Hardware } from './firmware.ts';
@@ -50,9 +54,20 @@ export interface DeviceOptions {
   readonly transport: LinkTransport;
   readonly timings: DeviceTimings;
   readonly serial: string;
+  /** `server`: answer the panel's requests (§2.5) instead of polling it. Default `client`. */
+  readonly linkMode?: 'client' | 'server';
 }
 
 export type DeviceState = 'stopped' | 'polling' | 'executing' | 'sleeping' | 'silent' | 'rebooting';
+
+/** What a server-mode device does with one request from the panel. */
+export type ServeOutcome =
+  /** Reply with this body (`<step>#!#<data>`, `0#!#REQUEST`, or garbage when scripted). */
+  | { readonly kind: 'reply'; readonly body: string }
+  /** Not reachable (silent fault): the request gets no answer for `ms`, then the connection drops. */
+  | { readonly kind: 'unreachable'; readonly ms: number }
+  /** Rebooting or stopped: the connection is refused (reset at once). */
+  | { readonly kind: 'down' };
 
 export interface DeviceStats {
   polls: number;
@@ -75,9 +90,14 @@ export abstract class SimDevice {
   private rebootRequested = false;
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
+  /** Server mode: panel bodies waiting to be executed, and how to wake the executing loop. */
+  private readonly commandQueue: string[] = [];
+  private wakeExecutor: (() => void) | undefined;
 
   /** Token and link URL the device polls with (set again after `--register`). */
   link: { token: string; linkUrl: string };
+  /** Server mode: `host:port` the device listens on, once listening. */
+  serverAddress: string | null = null;
 
   constructor(readonly opts: DeviceOptions) {
     this.link = { token: opts.token, linkUrl: opts.linkUrl };
@@ -105,8 +125,14 @@ export abstract class SimDevice {
     this.abort = new AbortController();
     this.hw.signal = this.abort.signal;
     this.outbox.push({ step: 0, data: this.bootBanner() });
-    this.loop = this.run(this.abort.signal).catch(() => undefined).finally(() => { this.state = 'stopped'; });
+    const loop = this.linkMode === 'server' ? this.execute(this.abort.signal) : this.run(this.abort.signal);
+    this.loop = loop.catch(() => undefined).finally(() => { this.state = 'stopped'; });
   }
+
+  get linkMode(): 'client' | 'server' { return this.opts.linkMode ?? 'client'; }
+
+  /** A classic panel body (`{data}<step>#!#<command>`) for this firmware; server mode wraps requests in it. */
+  protected abstract commandBody(step: number, command: string): string;
 
   async stop(): Promise<void> {
     this.abort?.abort(new Error('stopped'));
@@ -118,7 +144,31 @@ export abstract class SimDevice {
   push(msg: Outbound): void { this.outbox.push(msg); }
 
   /** Reboot: everything volatile is lost, then the banner goes out again. */
-  requestReboot(): void { this.rebootRequested = true; }
+  requestReboot(): void { this.rebootRequested = true; this.wakeExecutor?.(); }
+
+  /**
+   * Server mode (§2.5): one request of the panel, `<step>` and `<command>` already split from
+   * `data=<token>||<step>||<command>` (the token was checked by the caller). A command is queued
+   * for the executing loop (the device answers at once: results are asynchronous and travel in
+   * the replies of later requests); the reply is the head of the outbox, `0#!#REQUEST` when there
+   * is nothing to say. The scripted faults bend it as they bend a poll.
+   */
+  serve(step: number, command: string): ServeOutcome {
+    if (!this.loop || this.state === 'rebooting' || this.rebootRequested) return { kind: 'down' };
+    const silentFor = this.silentUntil - this.clock.now();
+    if (silentFor > 0) return { kind: 'unreachable', ms: silentFor };
+    this.stats.polls++;
+    if (command !== 'REQUEST' && step > 0) {
+      this.commandQueue.push(this.commandBody(step, command));
+      this.wakeExecutor?.();
+    }
+    if (this.garbageNext > 0) { this.garbageNext--; return { kind: 'reply', body: garbage(this.opts.rng.digits(6)) }; }
+    let msg = this.outbox.shift();
+    while (msg && this.dropNext > 0) { this.dropNext--; msg = this.outbox.shift(); }
+    if (!msg) return { kind: 'reply', body: '0#!#REQUEST' };
+    if (this.duplicateNext > 0) { this.duplicateNext--; this.outbox.unshift(msg); }
+    return { kind: 'reply', body: `${msg.step}#!#${msg.data}` };
+  }
 
   applyFault(f: Fault): { ok: true } | { ok: false; code: string; message: string } {
     switch (f.kind) {
@@ -150,6 +200,7 @@ export abstract class SimDevice {
   snapshot(): Record<string, unknown> {
     return {
       id: this.id, model: this.hw.model.id, family: this.hw.model.family, state: this.state,
+      link: this.linkMode, ...(this.linkMode === 'server' ? { server: this.serverAddress } : {}),
       outbox: this.outbox.length, stats: { ...this.stats },
       mechanics: this.hw.mechanics.snapshot(), selected: this.hw.selected,
       slots: Object.fromEntries([...this.hw.slots].map(([p, s]) => [p, s.msisdn])),
@@ -171,15 +222,7 @@ export abstract class SimDevice {
     const spread = this.opts.timings.startSpreadMs;
     if (spread > 0) await clock.sleep(this.opts.rng.int(0, spread - 1), signal);
     while (!signal.aborted) {
-      if (this.rebootRequested) {
-        this.rebootRequested = false;
-        this.state = 'rebooting';
-        this.outbox.length = 0;
-        this.resetFirmware();
-        for (const m of this.hw.modems) m.powerOff();
-        await clock.sleep(this.opts.timings.rebootMs, signal);
-        this.outbox.push({ step: 0, data: this.bootBanner() });
-      }
+      if (this.rebootRequested) await this.reboot(signal);
       const silentFor = this.silentUntil - clock.now();
       if (silentFor > 0) {
         this.state = 'silent';
@@ -211,6 +254,39 @@ export abstract class SimDevice {
       }
       this.state = 'sleeping';
       await clock.sleep(this.interval(), signal);
+    }
+  }
+
+  /** Everything volatile is lost (outbox, firmware state, modem power), then the banner goes out again. */
+  private async reboot(signal: AbortSignal): Promise<void> {
+    this.rebootRequested = false;
+    this.state = 'rebooting';
+    this.outbox.length = 0;
+    this.commandQueue.length = 0;
+    this.resetFirmware();
+    for (const m of this.hw.modems) m.powerOff();
+    await this.clock.sleep(this.opts.timings.rebootMs, signal);
+    this.outbox.push({ step: 0, data: this.bootBanner() });
+  }
+
+  /** Server mode: runs the commands the panel sent, one at a time, in arrival order. */
+  private async execute(signal: AbortSignal): Promise<void> {
+    const spread = this.opts.timings.startSpreadMs;
+    if (spread > 0) await this.clock.sleep(this.opts.rng.int(0, spread - 1), signal);
+    while (!signal.aborted) {
+      if (this.rebootRequested) { await this.reboot(signal); continue; }
+      const body = this.commandQueue.shift();
+      if (body !== undefined) {
+        this.state = 'executing';
+        await this.handleBody(body);
+        continue;
+      }
+      this.state = 'sleeping';
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => reject(signal.reason);
+        this.wakeExecutor = () => { this.wakeExecutor = undefined; signal.removeEventListener('abort', onAbort); resolve(); };
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
     }
   }
 }

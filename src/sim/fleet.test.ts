@@ -27,7 +27,7 @@ test('fleet / the example fleet file parses; count expands ids', () => {
 test('fleet / schema and parser agree on properties and enums', () => {
   assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'devices', 'seed', 'timings']);
   const dev = schema.$defs.device.properties;
-  assert.deepEqual(Object.keys(dev).sort(), ['bankMap', 'count', 'fill', 'id', 'linkUrl', 'model', 'modemType', 'sims', 'token']);
+  assert.deepEqual(Object.keys(dev).sort(), ['bankMap', 'count', 'fill', 'id', 'link', 'linkUrl', 'model', 'modemType', 'serverPort', 'serverToken', 'sims', 'token']);
   assert.deepEqual([...dev['model']!.enum!].sort(), [...MODEL_IDS].sort());
   assert.deepEqual(Object.keys(dev['sims']!.items!.properties).sort(), ['balance', 'iccid', 'msisdn', 'operator', 'place', 'registration']);
 });

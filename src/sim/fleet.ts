@@ -24,6 +24,12 @@ export interface FleetDevice {
   readonly model: ModelId;
   readonly token?: string;
   readonly linkUrl?: string;
+  /** `server`: the panel calls the device at its own address (device-link.md §2.5); classic firmware only. */
+  readonly link?: 'client' | 'server';
+  /** Server mode: the local token (1–5 letters or digits; generated when absent). */
+  readonly serverToken?: string;
+  /** Server mode: the port to listen on (default 0 = any free port; only with count 1). */
+  readonly serverPort?: number;
   readonly modemType?: ModemType;
   readonly bankMap?: string;
   readonly sims: readonly FleetSim[];
@@ -97,7 +103,7 @@ function parseSim(v: unknown, path: string): FleetSim {
 
 function parseDevice(v: unknown, path: string): FleetDevice[] {
   if (!isObj(v)) throw new FleetError(path, 'must be an object');
-  only(v, path, ['id', 'model', 'count', 'token', 'linkUrl', 'modemType', 'bankMap', 'sims', 'fill']);
+  only(v, path, ['id', 'model', 'count', 'token', 'linkUrl', 'link', 'serverToken', 'serverPort', 'modemType', 'bankMap', 'sims', 'fill']);
   const id = str(v['id'], `${path}.id`, ID);
   if (!isModelId(v['model'])) throw new FleetError(`${path}.model`, `must be one of ${Object.keys(MODELS).join(', ')}`);
   const model = v['model'];
@@ -108,6 +114,19 @@ function parseDevice(v: unknown, path: string): FleetDevice[] {
     base.token = str(v['token'], `${path}.token`, /^[A-Za-z0-9_~.-]{1,128}$/);
   }
   if (v['linkUrl'] !== undefined) base.linkUrl = str(v['linkUrl'], `${path}.linkUrl`, /^https?:\/\/\S+$/);
+  if (v['link'] !== undefined) {
+    if (v['link'] !== 'client' && v['link'] !== 'server') throw new FleetError(`${path}.link`, 'must be client or server');
+    if (v['link'] === 'server' && MODELS[model].family === 'smart') throw new FleetError(`${path}.link`, 'server mode is for classic firmware (the panel speaks no SMART server mode, device-link.md §2.5)');
+    base.link = v['link'];
+  }
+  if (v['serverToken'] !== undefined || v['serverPort'] !== undefined) {
+    if (base.link !== 'server') throw new FleetError(`${path}.link`, 'serverToken and serverPort need "link": "server"');
+    if (v['serverToken'] !== undefined) base.serverToken = str(v['serverToken'], `${path}.serverToken`, /^[A-Za-z0-9]{1,5}$/);
+    if (v['serverPort'] !== undefined) {
+      base.serverPort = int(v['serverPort'], `${path}.serverPort`, 0, 65535);
+      if (count > 1 && base.serverPort !== 0) throw new FleetError(`${path}.serverPort`, 'a port cannot be shared by several devices (count > 1)');
+    }
+  }
   if (v['modemType'] !== undefined) {
     if (v['modemType'] !== 'SIM800' && v['modemType'] !== 'SIM5360') throw new FleetError(`${path}.modemType`, 'must be SIM800 or SIM5360');
     base.modemType = v['modemType'];

@@ -3,7 +3,9 @@
  * through its admin API (`/api/v1`, bearer token) and returns the link tokens the devices then poll
  * with. Idempotent over an existing database: an aggregator already there under the device's id as
  * title gets a fresh link token (tokens are stored hashed), existing cards are kept, and an existing
- * pool gets a new key. Only HTTP — the simulator stays a client of the panel like real hardware.
+ * pool gets a new key. Server-mode devices (device-link.md §2.5) are registered with link mode
+ * `server`, their listening address and local token, so call `Simulator.listen()` first.
+ * Only HTTP — the simulator stays a client of the panel like real hardware.
  */
 import { OPERATORS } from './operators.ts';
 import type { Simulator, TokenMap } from './simulator.ts';
@@ -66,14 +68,22 @@ export async function registerFleet(sim: Simulator, o: RegisterOptions): Promise
     if (listed.status === 401 || listed.status === 403) return { ok: false, error: { code: 'REGISTER_FORBIDDEN', message: `the admin token was refused (${listed.status})` } };
     const existing = new Map(items(listed).map((a) => [String(a['title']), a]));
     for (const d of sim.devices.values()) {
+      const server = sim.serverLink(d.id);
+      if (server && server.address === null) return { ok: false, error: { code: 'REGISTER_FAILED', message: `aggregator ${d.id}: server mode, but the simulator is not listening yet (call listen() first)` } };
+      const link = server ? { linkMode: 'server', serverIp: server.address, serverToken: server.token } : {};
       const old = existing.get(d.id);
       // The panel answers the model by its display name (`SR-Board`) or id (`sr-board`).
       const sameModel = old !== undefined && [d.hw.model.id, d.hw.model.name.toLowerCase()].includes(String(old['model']).toLowerCase());
       const r = old && sameModel
         ? await call(o, 'POST', `/aggregators/${encodeURIComponent(String(old['id']))}/link-token`)
-        : await call(o, 'POST', '/aggregators', { model: d.hw.model.id, title: d.id });
+        : await call(o, 'POST', '/aggregators', { model: d.hw.model.id, title: d.id, ...link });
       if (r.status !== 201 && r.status !== 200) return { ok: false, error: { code: 'REGISTER_FAILED', message: `aggregator ${d.id}: ${brief(r)}` } };
       const id = field(r.json, 'aggregator', 'id') ?? old?.['id'];
+      if (old && sameModel && server) {
+        // The address changes from run to run (any free port): point the existing aggregator at it.
+        const p = await call(o, 'PATCH', `/aggregators/${encodeURIComponent(String(old['id']))}`, link);
+        if (p.status !== 200) return { ok: false, error: { code: 'REGISTER_FAILED', message: `aggregator ${d.id}: ${brief(p)}` } };
+      }
       const token = field(r.json, 'token');
       const linkUrl = field(r.json, 'linkUrl');
       if (typeof token !== 'string' || typeof linkUrl !== 'string' || id === undefined) {

@@ -5,6 +5,7 @@
  */
 import { realClock, type Clock } from '../lib/clock.ts';
 import { ClassicDevice } from './classic-device.ts';
+import { DeviceServer } from './device-server.ts';
 import { DEFAULT_DEVICE_TIMINGS, type Fault, type SimDevice } from './device.ts';
 import type { Fleet, FleetDevice, FleetSim } from './fleet.ts';
 import { Hardware } from './firmware.ts';
@@ -28,6 +29,16 @@ export interface SimulatorOptions {
   readonly tokens?: TokenMap;
   readonly clock?: Clock;
   readonly transport?: LinkTransport;
+  /** Address server-mode devices listen on (default 127.0.0.1). */
+  readonly serverHost?: string;
+}
+
+/** A server-mode device's listener and what the panel needs to call it. */
+export interface ServerLink {
+  readonly token: string;
+  readonly port: number;
+  /** `host:port` once `listen()` ran, else null. */
+  readonly address: string | null;
 }
 
 export class Simulator {
@@ -38,6 +49,7 @@ export class Simulator {
   private readonly transport: LinkTransport;
   private readonly ownTransport: (LinkTransport & { close(): void }) | undefined;
   private readonly usedNumbers = new Set<string>();
+  private readonly servers = new Map<string, { token: string; port: number; server: DeviceServer }>();
   private started = false;
 
   constructor(readonly opts: SimulatorOptions) {
@@ -60,14 +72,43 @@ export class Simulator {
     }
   }
 
+  /**
+   * Opens the HTTP listener of every server-mode device (device-link.md §2.5), so their addresses
+   * are known before the aggregators are registered; `start` does it too when it was not done.
+   */
+  async listen(): Promise<void> {
+    const host = this.opts.serverHost ?? '127.0.0.1';
+    for (const [id, s] of this.servers) {
+      if (s.server.address !== null) continue;
+      this.devices.get(id)!.serverAddress = await s.server.listen(host, s.port);
+    }
+  }
+
+  /** Server mode: the token and address of a device, undefined for a polling device. */
+  serverLink(deviceId: string): ServerLink | undefined {
+    const s = this.servers.get(deviceId);
+    return s ? { token: s.token, port: s.port, address: s.server.address } : undefined;
+  }
+
+  /** Requests held unanswered by silent server-mode devices (all other requests finish on their own). */
+  get parkedRequests(): number {
+    let n = 0;
+    for (const s of this.servers.values()) n += s.server.parkedRequests;
+    return n;
+  }
+
   start(): void {
     if (this.started) return;
     this.started = true;
     for (const d of this.devices.values()) d.start();
+    if ([...this.servers.values()].some((s) => s.server.address === null)) {
+      this.listen().catch((e: unknown) => { for (const d of this.devices.values()) if (d.linkMode === 'server' && d.serverAddress === null) d.stats.lastError = `cannot listen: ${(e as Error).message}`; });
+    }
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    await Promise.all([...this.servers.values()].map((s) => s.server.close()));
     await Promise.all([...this.devices.values()].map((d) => d.stop()));
     this.ownTransport?.close();
   }
@@ -162,12 +203,18 @@ export class Simulator {
     const tok = this.opts.tokens?.[fd.id];
     const token = tok?.token ?? fd.token ?? String(rng.int(1, 9)) + rng.digits(9);
     const linkUrl = tok?.linkUrl ?? fd.linkUrl ?? new URL('link.php', withSlash(this.opts.panelUrl)).toString();
+    const linkMode = fd.link ?? 'client';
     const opts = {
       id: fd.id, token, linkUrl, hw, clock: this.clock, rng, transport: this.transport,
-      timings: { ...DEFAULT_DEVICE_TIMINGS, ...t.device }, serial: '0' + rng.digits(17),
+      timings: { ...DEFAULT_DEVICE_TIMINGS, ...t.device }, serial: '0' + rng.digits(17), linkMode,
     };
     device = model.family === 'smart' ? new SmartDevice(opts) : new ClassicDevice(opts);
     this.devices.set(fd.id, device);
+    if (linkMode === 'server') {
+      // Drawn after everything else, so adding a server device leaves the other devices' numbers as they were.
+      const serverToken = fd.serverToken ?? rng.digits(5);
+      this.servers.set(fd.id, { token: serverToken, port: fd.serverPort ?? 0, server: new DeviceServer({ device, token: serverToken, clock: this.clock }) });
+    }
   }
 
   private makeSim(s: FleetSim, rng: Rng): SimCard {

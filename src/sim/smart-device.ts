@@ -6,7 +6,7 @@
  * `no_carrier`, `incomming call` [sic]) — the device decodes SMS and USSD itself.
  */
 import {
-  buildSmartAlert, buildSmartReply, buildSmartState, decodePdu, hexToBytes, parseSmartBody, parseSmartCommand, ucs2Text,
+  buildSmartAlert, buildSmartBody, buildSmartReply, buildSmartState, decodePdu, hexToBytes, parseSmartBody, parseSmartCommand, ucs2Text,
 } from '../codec/index.ts';
 import { runAt } from './at-commands.ts';
 import { SimDevice, type DeviceOptions, type Outbound } from './device.ts';
@@ -63,6 +63,9 @@ export class SmartDevice extends SimDevice {
   protected bootBanner(): string { return 'SR started'; }
 
   protected query(msg: Outbound): LinkQuery { return { token: this.link.token, data: msg.data }; }
+
+  /** SMART bodies carry no step (server mode is classic-only, see fleet.ts). */
+  protected commandBody(_step: number, command: string): string { return buildSmartBody(command); }
 
   protected resetFirmware(): void {
     this.lastState.clear();
