@@ -4,9 +4,17 @@
  * balance comparison (`=x`, `>x`, `<x`, `>=x`, `<=x`), comment contains or, with a leading `^`,
  * does not contain. Every value is bound (no SQL from strings, §4.1 item 6); LIKE wildcards in
  * the user's text are escaped.
+ *
+ * Duplicates (§2.6 "duplicates are highlighted"): numbers are unique in the store, but `79011234567`,
+ * `89011234567` and `9011234567` are one subscriber to the pool API (same last 10 digits, api.md §1),
+ * so a card is a duplicate when another card's number has the same last 10 digits — anywhere in the
+ * inventory, not only on the page shown. The listed rows' tails are checked by one grouped query
+ * over the indexed tail expression (migration 0001 `cards_number_tail_ix`); the "duplicates only"
+ * filter looks each candidate's tail up in the same index.
  */
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../store/schema.ts';
+import { numberTail } from '../../store/migrations/0001-initial.ts';
 import { type AdminCtx, done, failed, likeEscape, type Outcome } from '../auth/outcome.ts';
 import type { Principal } from '../auth/principal.ts';
 
@@ -21,6 +29,8 @@ export interface CardFilter {
   comment?: string;
   poolId?: number;
   ids?: number[];
+  /** Only cards whose number another card shares (see above). */
+  duplicates?: boolean;
 }
 
 export const CARD_SORTS = ['place', 'aggregator', 'iccid', 'number', 'balance', 'balanceAt', 'operator', 'updated', 'pools'] as const;
@@ -46,6 +56,8 @@ export interface CardView {
   blocked: boolean;
   pools: number;
   online: boolean;
+  /** Another card has the same number (same last 10 digits). */
+  duplicate: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -53,6 +65,37 @@ export interface CardView {
 const BALANCE = /^(<=|>=|=|<|>)?\s*(-?\d{1,12}(?:[.,]\d{1,4})?)$/;
 
 type CardQuery = SelectQueryBuilder<Db, 'cards' | 'aggregators', object>;
+
+const isPostgres = (db: Kysely<Db>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** The store's indexed tail expression on `number` (migration 0001), for the database in use. */
+const indexedTail = (db: Kysely<Db>) => numberTail(isPostgres(db) ? 'postgres' : 'sqlite');
+
+/** Numbers shorter than this are not matched by their tail (api.md §1), so never duplicates. */
+const TAIL_DIGITS = 10;
+
+/** The listed card's tail, the index's function on `cards.number`. */
+function cardTail(db: Kysely<Db>) {
+  const n = sql.ref('cards.number');
+  return isPostgres(db) ? sql<string>`right(${n}, 10)` : sql<string>`substr(${n}, -10)`;
+}
+
+/** Filter: another card has the same tail (one index lookup per candidate row). */
+function sharesTail(db: Kysely<Db>) {
+  return sql<boolean>`length(${sql.ref('cards.number')}) >= ${TAIL_DIGITS} and exists (select 1 from cards as other where ${indexedTail(db)} = ${cardTail(db)} and other.id <> ${sql.ref('cards.id')})`;
+}
+
+/** Which of `tails` more than one card holds: one grouped query per 500 tails, served by the index. */
+async function duplicatedTails(db: Kysely<Db>, tails: ReadonlySet<string>): Promise<Set<string>> {
+  const out = new Set<string>();
+  const list = [...tails];
+  const tail = indexedTail(db);
+  for (let i = 0; i < list.length; i += 500) {
+    const r = await sql<{ tail: string }>`select ${tail} as tail from cards where ${tail} in (${sql.join(list.slice(i, i + 500))}) group by ${tail} having count(*) > 1`.execute(db);
+    for (const row of r.rows) out.add(row.tail);
+  }
+  return out;
+}
 
 /**
  * Case-insensitive substring match. Both sides are lowered by the database, so the comparison is
@@ -109,6 +152,7 @@ async function filtered(ctx: AdminCtx, who: Principal, f: CardFilter): Promise<O
     q = q.where('cards.id', 'in', (eb: ExpressionBuilder<Db, 'cards'>) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', '=', pid));
   }
   if (f.ids !== undefined) q = q.where('cards.id', 'in', f.ids.length > 0 ? f.ids : [-1]);
+  if (f.duplicates) q = q.where(sharesTail(ctx.db));
   if (who.poolScope !== null) {
     const scope = who.poolScope.length > 0 ? [...who.poolScope] : [-1];
     q = q.where('cards.id', 'in', (eb: ExpressionBuilder<Db, 'cards'>) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', 'in', scope));
@@ -142,6 +186,8 @@ export async function listCards(ctx: AdminCtx, who: Principal, f: CardFilter, pa
   }
   const rows = await q.orderBy('cards.id', dir).limit(page.limit).offset(page.offset).execute();
   const ops = await ctx.db.selectFrom('operators').select(['title', 'names', 'color']).execute();
+  const tailOf = (n: string | null): string | null => (n !== null && n.length >= TAIL_DIGITS ? n.slice(-TAIL_DIGITS) : null);
+  const dups = await duplicatedTails(ctx.db, new Set(rows.map((r) => tailOf(r.number)).filter((x): x is string => x !== null)));
   const byName = new Map<string, { title: string; color: string }>();
   for (const o of ops) for (const n of parseNames(o.names)) byName.set(n.toUpperCase(), { title: o.title, color: o.color });
   return done({
@@ -153,6 +199,7 @@ export async function listCards(ctx: AdminCtx, who: Principal, f: CardFilter, pa
         number: r.number, iccid: r.iccid, operator: r.operator, operatorTitle: op?.title ?? null, operatorColor: op?.color ?? null,
         balance: r.balance, lastBalance: r.last_balance, balanceAt: r.balance_at, lastBalanceAt: r.last_balance_at,
         title: r.title, comment: r.comment, blocked: r.blocked === 1, pools: Number(r.pool_count ?? 0), online: r.desired === 'online',
+        duplicate: dups.has(tailOf(r.number) ?? ''),
         createdAt: r.created_at, updatedAt: r.updated_at,
       };
     }),

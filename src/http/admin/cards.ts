@@ -15,7 +15,7 @@ import { cardView, importReport } from './schemas.ts';
 const s100 = { type: 'string', maxLength: 100 };
 export const cardFilterQuery = {
   number: s100, iccid: s100, title: s100, operator: s100, placePrefix: { type: 'string', maxLength: 16 },
-  balance: { type: 'string', maxLength: 24 }, comment: s100,
+  balance: { type: 'string', maxLength: 24 }, comment: s100, duplicates: { type: 'boolean' },
   aggregatorId: { type: 'integer', minimum: 1, maximum: 2147483647 }, poolId: { type: 'integer', minimum: 1, maximum: 2147483647 },
 } as const;
 
@@ -33,6 +33,7 @@ export function cardFilterOf(q: Record<string, unknown>): CardFilter {
   }
   if (typeof q.aggregatorId === 'number') f.aggregatorId = q.aggregatorId;
   if (typeof q.poolId === 'number') f.poolId = q.poolId;
+  if (q.duplicates === true) f.duplicates = true;
   return f;
 }
 
@@ -67,7 +68,7 @@ export function cardRoutes(r: Router, deps: AdminDeps): void {
 
   r.add({
     method: 'GET', url: '/cards', access: 'read', tags: ['cards'],
-    summary: 'List cards: filters number, iccid, title, operator, aggregatorId, placePrefix, balance (=x >x <x), comment (^x = does not contain), poolId; sort; pages',
+    summary: 'List cards: filters number, iccid, title, operator, aggregatorId, placePrefix, balance (=x >x <x), comment (^x = does not contain), poolId, duplicates (only numbers another card shares by their last 10 digits); sort; pages',
     schema: {
       querystring: { type: 'object', additionalProperties: false, properties: { ...cardFilterQuery, ...sortQuery, ...pageQuery } },
       response: { 200: page(cardView) },

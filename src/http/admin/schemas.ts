@@ -32,7 +32,7 @@ export const cardView = obj({
   id: int, aggregatorId: int, aggregatorTitle: str, model: str, place: str, number: nullable('string'), iccid: nullable('string'),
   operator: nullable('string'), operatorTitle: nullable('string'), operatorColor: nullable('string'),
   balance: nullable('number'), lastBalance: nullable('number'), balanceAt: nullable('integer'), lastBalanceAt: nullable('integer'),
-  title: str, comment: str, blocked: bool, pools: int, online: bool, createdAt: int, updatedAt: int,
+  title: str, comment: str, blocked: bool, pools: int, online: bool, duplicate: bool, createdAt: int, updatedAt: int,
 });
 
 export const poolView = obj({

@@ -32,7 +32,7 @@ export const en = {
   sort_place: 'Place', sort_aggregator: 'Aggregator', sort_iccid: 'ICCID', sort_number: 'Number', sort_balance: 'Balance',
   sort_balanceAt: 'Balance time', sort_operator: 'Operator', sort_updated: 'Updated', sort_pools: 'Pool count',
   number: 'Number', pools: 'Pools', pool: 'Pool', place: 'Place', balance: 'Balance', operator: 'Operator', updated: 'Updated', comment: 'Comment',
-  cardsShown: 'Cards: {shown} shown of {total}', noCards: 'No cards match.', duplicate: 'Duplicate number',
+  cardsShown: 'Cards: {shown} shown of {total}', noCards: 'No cards match.', duplicate: 'Duplicate number: another card has the same last 10 digits', duplicatesOnly: 'Duplicate numbers only',
   addToPool: 'Add to pool', removeFromPool: 'Remove from this pool', removedFromPool: '{n} cards removed from the pool', addedToPool: '{n} cards added to the pool', poolFromSelection: 'Pool from selection', poolFromFilter: 'Pool from filter',
   poolFromSelectionLead: 'A new pool with the {n} selected cards.', poolFromFilterLead: 'A new pool with every card matching the filter ({n}).',
   scanNumber: 'Scan numbers', checkBalance: 'Check balance', taskQueued: 'Task queued',

@@ -34,7 +34,7 @@ export const ru: Record<keyof typeof en, string> = {
   sort_place: 'Слот', sort_aggregator: 'Агрегатор', sort_iccid: 'ICCID', sort_number: 'Номер', sort_balance: 'Баланс',
   sort_balanceAt: 'Время баланса', sort_operator: 'Оператор', sort_updated: 'Обновление', sort_pools: 'Число пулов',
   number: 'Номер', pools: 'Пулы', pool: 'Пул', place: 'Слот', balance: 'Баланс', operator: 'Оператор', updated: 'Обновлено', comment: 'Комментарий',
-  cardsShown: 'Карт: показано {shown} из {total}', noCards: 'Подходящих карт нет.', duplicate: 'Номер повторяется',
+  cardsShown: 'Карт: показано {shown} из {total}', noCards: 'Подходящих карт нет.', duplicate: 'Номер повторяется: у другой карты те же последние 10 цифр', duplicatesOnly: 'Только повторяющиеся номера',
   addToPool: 'Добавить в пул', removeFromPool: 'Убрать из этого пула', removedFromPool: 'Из пула убрано карт: {n}', addedToPool: 'В пул добавлено карт: {n}', poolFromSelection: 'Пул из выбранных', poolFromFilter: 'Пул по фильтру',
   poolFromSelectionLead: 'Новый пул из выбранных карт ({n}).', poolFromFilterLead: 'Новый пул из всех карт по фильтру ({n}).',
   scanNumber: 'Сканировать номера', checkBalance: 'Проверить баланс', taskQueued: 'Задача поставлена в очередь',

@@ -19,7 +19,8 @@ export interface Card {
   id: number; aggregatorId: number; aggregatorTitle: string; model: string; place: string; number: string | null; iccid: string | null;
   operator: string | null; operatorTitle: string | null; operatorColor: string | null; balance: number | null; lastBalance: number | null;
   balanceAt: number | null; lastBalanceAt: number | null; title: string; comment: string; blocked: boolean; pools: number; online: boolean;
-  createdAt: number; updatedAt: number;
+  /** Another card has the same number (same last 10 digits), anywhere in the inventory. */
+  duplicate: boolean; createdAt: number; updatedAt: number;
 }
 export interface Page<T> { total: number; items: T[] }
 
@@ -55,7 +56,7 @@ export interface OnlineChannel {
 export const VIEW_KEYS = {
   aggregator: ['id', 'model', 'title', 'linkMode', 'serverIp', 'settings', 'modemChannels', 'tokenHint', 'lastHeardAt', 'online', 'enabled', 'serial', 'firmware', 'cards', 'createdAt', 'updatedAt'],
   card: ['id', 'aggregatorId', 'aggregatorTitle', 'model', 'place', 'number', 'iccid', 'operator', 'operatorTitle', 'operatorColor', 'balance', 'lastBalance',
-    'balanceAt', 'lastBalanceAt', 'title', 'comment', 'blocked', 'pools', 'online', 'createdAt', 'updatedAt'],
+    'balanceAt', 'lastBalanceAt', 'title', 'comment', 'blocked', 'pools', 'online', 'duplicate', 'createdAt', 'updatedAt'],
   pool: ['id', 'title', 'keyHint', 'cards', 'used', 'free', 'online', 'balance', 'createdAt', 'updatedAt'],
   sms: ['id', 'cardId', 'number', 'aggregatorId', 'aggregatorTitle', 'place', 'operator', 'sender', 'text', 'sentAt', 'receivedAt', 'read', 'partsMissing'],
   call: ['id', 'cardId', 'number', 'aggregatorId', 'aggregatorTitle', 'place', 'operator', 'caller', 'at', 'read'],

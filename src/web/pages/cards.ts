@@ -25,6 +25,7 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
   const sortSel = h('select', { name: 'sort' }, SORTS.map((s) => h('option', { value: s }, t(`sort_${s}` as Key))));
   sortSel.value = p.get('sort') ?? 'place';
   const desc = h('input', { type: 'checkbox', name: 'desc', checked: p.get('desc') === 'true' });
+  const dupsOnly = h('input', { type: 'checkbox', name: 'duplicates', checked: p.get('duplicates') === 'true' });
   const sizeSel = h('select', { name: 'limit' }, PAGE_SIZES.map((n) => h('option', { value: n }, String(n))));
   sizeSel.value = p.get('limit') ?? '100';
   let offset = Number(p.get('offset') ?? 0) || 0;
@@ -35,9 +36,10 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
   const filterForm = onSubmit(h('form', { class: 'filters', id: 'card-filters' },
     FILTERS.map((k) => field(t(`f_${k}` as Key), inputs[k])),
     field(t('aggregator'), aggSel), field(t('sort'), sortSel), h('label', { class: 'check' }, desc, t('descending')), field(t('pageSize'), sizeSel),
+    h('label', { class: 'check' }, dupsOnly, t('duplicatesOnly')),
     h('div', { class: 'filter-actions' },
       h('button', { type: 'submit', class: 'btn primary' }, t('apply')),
-      h('button', { type: 'button', class: 'btn', onclick: () => { for (const k of FILTERS) inputs[k].value = ''; aggSel.value = ''; offset = 0; void load(); } }, t('reset')))),
+      h('button', { type: 'button', class: 'btn', onclick: () => { for (const k of FILTERS) inputs[k].value = ''; aggSel.value = ''; dupsOnly.checked = false; offset = 0; void load(); } }, t('reset')))),
   async () => { offset = 0; await load(); });
 
   const count = h('span', { class: 'muted', id: 'card-count' });
@@ -71,6 +73,7 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
     for (const k of FILTERS) if (inputs[k].value.trim()) q[k] = inputs[k].value.trim();
     if (aggSel.value) q.aggregatorId = aggSel.value;
     if (p.get('poolId')) q.poolId = p.get('poolId');
+    if (dupsOnly.checked) q.duplicates = true;
     return q;
   }
   function listQuery(): Query {
@@ -98,8 +101,6 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
     count.textContent = t('cardsShown', { shown: items.length, total });
     selCount.textContent = selected.size ? t('selectedN', { n: selected.size }) : '';
     if (items.length === 0) { replace(table, empty(t('noCards'))); replace(pager); return; }
-    const seen = new Map<string, number>();
-    for (const c of items) if (c.number) seen.set(c.number, (seen.get(c.number) ?? 0) + 1);
     const all = h('input', { type: 'checkbox', 'aria-label': t('selectAll'), id: 'select-all', checked: items.every((c) => selected.has(c.id)),
       onchange: (e: Event) => { const on = (e.target as HTMLInputElement).checked; for (const c of items) if (on) selected.add(c.id); else selected.delete(c.id); draw(); } });
     const showTitle = items.some((c) => c.title);
@@ -108,7 +109,8 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
         h('th', null, 'ICCID'), h('th', null, t('pools')), h('th', null, t('aggregator')), h('th', null, t('place')), h('th', null, t('balance')),
         h('th', null, t('operator')), h('th', null, t('updated')), h('th', null, t('comment')))),
       h('tbody', null, items.map((c, i) => {
-        const dup = c.number !== null && (seen.get(c.number) ?? 0) > 1;
+        // The server marks numbers another card shares anywhere in the inventory, not only on this page.
+        const dup = c.duplicate;
         const op = h('td', { class: 'op' }, c.operatorTitle ?? c.operator ?? '—');
         const col = safeColor(c.operatorColor);
         if (col) { op.classList.add('colored'); setVar(op, '--op', col); }
@@ -182,9 +184,12 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
     }));
   }
 
-  function numericFilter(): Record<string, string | number> {
-    const f: Record<string, string | number> = {};
-    for (const [k, v] of Object.entries(filterQuery())) if (v !== undefined && v !== null) f[k] = k === 'aggregatorId' || k === 'poolId' ? Number(v) : String(v);
+  function numericFilter(): Record<string, string | number | boolean> {
+    const f: Record<string, string | number | boolean> = {};
+    for (const [k, v] of Object.entries(filterQuery())) {
+      if (v === undefined || v === null) continue;
+      f[k] = k === 'aggregatorId' || k === 'poolId' ? Number(v) : k === 'duplicates' ? v === true : String(v);
+    }
     return f;
   }
 
