@@ -65,6 +65,12 @@ for (const dialect of testDialects()) {
         method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.concat([Buffer.from('action=getSms&number='), Buffer.from([0xc0, 0xaf])]),
       });
       assert.equal(await r3.text(), 'NO_NUMBER');
+      // A NUL is absent too (PostgreSQL refuses it in text: it was a 500 there, found by the property below).
+      const r4 = await fetch(`${p.base}/api/handler.php?pool_key=${key}&action=getNumbers&operator=%00`);
+      const r4plain = await fetch(`${p.base}/api/handler.php?pool_key=${key}&action=getNumbers`);
+      assert.equal(await r4.text(), await r4plain.text());
+      const r5 = await fetch(`${p.base}/api/handler.php?pool_key=${key}&action=getSms&number=%00`);
+      assert.equal(await r5.text(), 'NO_NUMBER');
       assert.equal(await fingerprint(p), before);
     });
 

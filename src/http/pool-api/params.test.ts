@@ -16,6 +16,14 @@ describe('pool api params', () => {
     assert.equal(p.has('bad'), false);
     assert.equal(p.get('sender'), 'ok');
   });
+  it('params / a value holding a NUL is absent, in every body form (PostgreSQL refuses NUL in text)', () => {
+    const q = requestParams('/x?operator=%00&sender=a%00b&ok=1', undefined, undefined);
+    assert.deepEqual([...q.keys()], ['ok']);
+    const j = requestParams('/x', 'application/json', Buffer.from('{"operator":"\\u0000","number":["1","\\u0000"],"ok":"1"}'));
+    assert.deepEqual([...j.keys()], ['ok']);
+    const m = requestParams('/x', 'multipart/form-data; boundary=XX', Buffer.from('--XX\r\nContent-Disposition: form-data; name="text"\r\n\r\na\0b\r\n--XX--\r\n'));
+    assert.equal(m.has('text'), false);
+  });
   it('params / multipart text fields', () => {
     const body = Buffer.from('--XX\r\nContent-Disposition: form-data; name="action"\r\n\r\ngetSms\r\n--XX\r\nContent-Disposition: form-data; name="text"\r\n\r\nline1\r\nline2\r\n--XX--\r\n');
     const p = requestParams('/x', 'multipart/form-data; boundary=XX', body);

@@ -1,13 +1,15 @@
 /**
  * Pool API parameters from the query string and the body (form, multipart, JSON), merged with the
  * body winning (api.md §1). Parsed here from raw bytes so that a value that is not valid UTF-8 is
- * treated as absent, as the contract says, instead of being silently "repaired".
+ * treated as absent, as the contract says, instead of being silently "repaired". A value holding a NUL
+ * character is absent too: no pool API value can contain one, and PostgreSQL refuses it in text.
  */
 export type Params = ReadonlyMap<string, string>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeUtf8(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined;
   try { return utf8.decode(bytes); } catch { return undefined; }
 }
 
@@ -84,10 +86,10 @@ export function parseJsonBody(body: Buffer, into: Map<string, string>): void {
   try { v = JSON.parse(text); } catch { return; }
   if (!v || typeof v !== 'object' || Array.isArray(v)) return;
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    if (typeof x === 'string') into.set(k, x);
+    if (typeof x === 'string') { if (x.includes('\0')) into.delete(k); else into.set(k, x); }
     else if (typeof x === 'number' && Number.isFinite(x)) into.set(k, String(x));
     else if (typeof x === 'boolean') into.set(k, x ? '1' : '0');
-    else if (Array.isArray(x) && x.every((i) => typeof i === 'string' || typeof i === 'number')) into.set(k, x.join(','));
+    else if (Array.isArray(x) && x.every((i) => (typeof i === 'string' && !i.includes('\0')) || typeof i === 'number')) into.set(k, x.join(','));
   }
 }
 
