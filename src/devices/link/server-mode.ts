@@ -117,6 +117,8 @@ export interface ServerModeStats {
 }
 
 export class ServerModeClient {
+  /** Requests to devices in flight in this process, every client together (tests wait for them between clock steps). */
+  static requestsInFlight = 0;
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
   private readonly transport: ServerTransport & { close?(): void };
@@ -188,12 +190,14 @@ export class ServerModeClient {
     const onStop = (): void => ac.abort(new Error('stopped'));
     this.abort.signal.addEventListener('abort', onStop, { once: true });
     this.stats.requests++;
+    ServerModeClient.requestsInFlight++;
     let res: ServerResponse;
     try {
       res = await this.transport(url, ac.signal);
     } catch (e) {
       res = { ok: false, error: e instanceof Error ? e.message : String(e) };
     } finally {
+      ServerModeClient.requestsInFlight--;
       clock.clearTimeout(timer);
       this.abort.signal.removeEventListener('abort', onStop);
     }

@@ -18,6 +18,7 @@ import { getModel } from '../../../src/models/index.ts';
 import { listSms, listCalls } from '../../../src/domain/inbox/inbox.ts';
 import { parseFleet, type FleetDevice } from '../../../src/sim/fleet.ts';
 import { Simulator } from '../../../src/sim/simulator.ts';
+import { ServerModeClient } from '../../../src/devices/link/server-mode.ts';
 import type { SessionTimings } from '../../../src/devices/session/online-session.ts';
 import { addAggregator, addCard } from './world.ts';
 
@@ -30,6 +31,10 @@ export interface WorldDevice {
   readonly token: string;
   /** Cards: place and number (the same SIMs exist in the simulator). */
   readonly sims: ReadonlyArray<{ place: string; number: string; registration?: 'ok' | 'denied' | 'searching' | 'none' | 'roaming' }>;
+  /** `server`: the panel calls the simulated device at its loopback address (device-link.md §2.5). */
+  readonly link?: 'client' | 'server';
+  /** Server mode: the device's local token (default `tok{n}`). */
+  readonly serverToken?: string;
 }
 
 export interface World {
@@ -61,7 +66,8 @@ export interface World {
 
 async function settle(sim: Simulator): Promise<void> {
   for (let i = 0; i < 2000; i++) {
-    if (![...sim.devices.values()].some((d) => d.state === 'polling')) break;
+    // Devices polling the panel, and the panel calling server-mode devices (less the requests a silent device holds).
+    if (![...sim.devices.values()].some((d) => d.state === 'polling') && ServerModeClient.requestsInFlight <= sim.parkedRequests) break;
     await new Promise((r) => setTimeout(r, 1));
   }
   for (let i = 0; i < 3; i++) await new Promise<void>((r) => setImmediate(r));
@@ -102,10 +108,24 @@ export async function createWorld(devices: readonly WorldDevice[], opts: { timin
   if (!created.ok) throw new Error(created.error.message);
   const fleet = parseFleet({
     seed: opts.seed ?? 7,
-    devices: devices.map((d) => ({ id: d.id, model: d.simModel, token: d.token, sims: d.sims.map((s) => ({ place: s.place, operator: 'mts', msisdn: s.number, ...(s.registration ? { registration: s.registration } : {}) })) })),
+    devices: devices.map((d, i) => ({
+      id: d.id, model: d.simModel, token: d.token, sims: d.sims.map((s) => ({ place: s.place, operator: 'mts', msisdn: s.number, ...(s.registration ? { registration: s.registration } : {}) })),
+      ...(d.link === 'server' ? { link: 'server', serverToken: d.serverToken ?? `tok${i}` } : {}),
+    })),
   });
   if (!fleet.ok) throw new Error(`${fleet.error.path}: ${fleet.error.message}`);
   const sim = new Simulator({ fleet: fleet.value, panelUrl: url, clock });
+  if (devices.some((d) => d.link === 'server')) {
+    // Server mode: the device listens first, then its aggregator learns where to call it (an
+    // `api` world's runtime is already running: it takes the aggregator over now).
+    await sim.listen();
+    for (const d of devices) {
+      const link = sim.serverLink(d.id);
+      if (!link) continue;
+      await store.db.updateTable('aggregators').set({ link_mode: 'server', server_ip: link.address, server_token: link.token }).where('id', '=', aggregators.get(d.id)!).execute();
+      if (opts.api) await runtime.claim(aggregators.get(d.id)!);
+    }
+  }
   if (!opts.api) await runtime.start();
   sim.start();
   const base = url.replace(/\/sr\/$/, '');
