@@ -57,6 +57,50 @@ test('register / aggregators and cards through /api/v1; the devices are heard on
   }
 });
 
+test('register / a server-mode device goes in through /api/v1/aggregators with link mode server, its address and local token; a second run points it at the new address', async () => {
+  const p = await startPanel();
+  const fleet = () => {
+    const f = parseFleet({ seed: 4, devices: [{ id: 'lan-board', model: 'sr-board', link: 'server', serverToken: 'Ab3d5', sims: [{ place: 'A1', operator: 'mts' }] }] });
+    assert.ok(f.ok);
+    return f.value;
+  };
+  const sims: Simulator[] = [];
+  try {
+    const sim = new Simulator({ fleet: fleet(), panelUrl: p.origin });
+    sims.push(sim);
+    const early = await registerFleet(sim, { panelUrl: p.origin, adminToken: p.admin });
+    assert.ok(!early.ok && /listen/.test(early.error.message), 'the address must be known first');
+    await sim.listen();
+    const r = await registerFleet(sim, { panelUrl: p.origin, adminToken: p.admin });
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
+    type Agg = { id: number; title: string; linkMode: string; serverIp: string | null };
+    const one = async () => ((await p.call('GET', '/aggregators', { token: p.admin })).body.items as Agg[]).filter((a) => a.title === 'lan-board');
+    const [agg] = await one();
+    assert.deepEqual([agg!.linkMode, agg!.serverIp], ['server', sim.serverLink('lan-board')!.address]);
+    const row = await p.store.db.selectFrom('aggregators').select('server_token').where('id', '=', agg!.id).executeTakeFirstOrThrow();
+    assert.equal(row.server_token, 'Ab3d5');
+
+    const sim2 = new Simulator({ fleet: fleet(), panelUrl: p.origin });
+    sims.push(sim2);
+    await sim2.listen();
+    assert.notEqual(sim2.serverLink('lan-board')!.address, sim.serverLink('lan-board')!.address);
+    const again = await registerFleet(sim2, { panelUrl: p.origin, adminToken: p.admin });
+    assert.ok(again.ok, JSON.stringify(!again.ok && again.error));
+    const after = await one();
+    assert.equal(after.length, 1);
+    assert.equal(after[0]!.serverIp, sim2.serverLink('lan-board')!.address);
+
+    // The admin API's own checks on the server-mode fields.
+    const bad = await p.call('PATCH', `/aggregators/${agg!.id}`, { token: p.admin, json: { serverToken: 'toolong' } });
+    assert.equal(bad.status, 400);
+    const badIp = await p.call('PATCH', `/aggregators/${agg!.id}`, { token: p.admin, json: { serverIp: 'evil.example/x?y' } });
+    assert.equal(badIp.status, 400);
+  } finally {
+    for (const s of sims) await s.stop();
+    await p.close();
+  }
+});
+
 test('startDemo / prints a working demo pool key and the control URL; a second start rotates the key', async () => {
   const p = await startPanel();
   try {
