@@ -2,6 +2,7 @@
  * Opens the database named by a URL: `sqlite:<path>` (or `sqlite::memory:`) with better-sqlite3,
  * or `postgres://…` / `postgresql://…` with a pg Pool. Same Kysely<Db> either way.
  */
+import { TextSafeClient } from './pg-text.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -92,6 +93,7 @@ export async function openStore(url: string, opts: OpenOptions = {}): Promise<St
   const pool = new pg.Pool({
     connectionString: target.url,
     max: opts.poolSize ?? 10,
+    Client: TextSafeClient, // NUL in text parameters (./pg-text.ts)
     // int8 (counts, bigint millis) as JS numbers: every value we store fits in 2^53.
     types: { getTypeParser: ((oid: number, format?: string) => oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
   });
