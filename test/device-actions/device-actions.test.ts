@@ -147,11 +147,21 @@ describe('device actions: terminal, USSD, dial, init over HTTP against the simul
     assert.equal(bad.status, 400);
   });
 
-  test('init / a driver without an init sequence → 409 SIMNAV_ERR_NOT_SUPPORTED_FOR_MODEL (never faked); operator → 403', async () => {
+  test('init / the model\'s init sequence is queued (202), every command answered by the simulated device; audited; operator → 403', async () => {
     const r = await call('POST', `/aggregators/${aggId}/init`, 'admin', {});
-    assert.equal(r.status, 409);
-    assert.equal(r.body.code, 'SIMNAV_ERR_NOT_SUPPORTED_FOR_MODEL');
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    assert.ok(r.body.commands >= 5, JSON.stringify(r.body));
+    const audit = await w.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'device.init').execute();
+    assert.equal(audit.length, 1);
+    const steps = (JSON.parse(audit[0]!.details) as { steps: number[] }).steps;
+    assert.equal(steps.length, r.body.commands);
+    const ch = w.runtime.hub.get(aggId)!.channel;
+    assert.ok(await w.until(() => steps.every((s) => ch.answersOf(s).answers.length > 0), 120_000), 'every init command answered');
+    const answers = steps.flatMap((s) => ch.answersOf(s).answers);
+    assert.ok(answers.every((a) => a.trim() !== 'NULL' && a.trim() !== ''), JSON.stringify(answers));
     assert.equal((await call('POST', `/aggregators/${aggId}/init`, 'operator', {})).status, 403);
+    // The card online before the init is online again afterwards (the session re-seats after the power cycle).
+    assert.ok(await w.until(async () => (await w.status(NUMBER)) === 'WAIT_SMS_CALL', 240_000), await w.status(NUMBER));
   });
 
   test('terminal / an aggregator without a running session on this node → 409 SIMNAV_ERR_DEVICE_NOT_RUNNING', async () => {

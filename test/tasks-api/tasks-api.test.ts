@@ -60,17 +60,63 @@ describe('tasks api', () => {
     assert.deepEqual((r.body.items as Array<{ aggregatorId: number; total: number }>).map((t) => [t.aggregatorId, t.total]), [[nanoA, 1], [nanoB, 1]]);
   });
 
-  test('create / kinds and models the runtime cannot run → 422 SIMNAV_ERR_TASK_UNSUPPORTED, nothing queued', async () => {
+  test('create / every kind on every model: check_balance on a Nano, a scan over a Nano and a Train card → one task each', async () => {
+    const balance = await p.call('POST', '/tasks', { token: operator, json: { kind: 'check_balance', cardIds: cardsA } });
+    assert.equal(balance.status, 201, balance.text);
+    assert.deepEqual((balance.body.items as Array<{ kind: string; total: number }>).map((t) => [t.kind, t.total]), [['check_balance', 3]]);
+    const mixed = await p.call('POST', '/tasks', { token: operator, json: { kind: 'scan_number', cardIds: [cardsA[0], trainCard] } });
+    assert.equal(mixed.status, 201, mixed.text);
+    assert.deepEqual((mixed.body.items as Array<{ aggregatorId: number }>).map((t) => t.aggregatorId), [nanoA, train]);
+    for (const kind of ['read_iccid', 'pull_sms']) assert.equal((await p.call('POST', '/tasks', { token: operator, json: { kind, cardIds: [trainCard] } })).status, 201, kind);
+  });
+
+  test('create / a model without a device driver → 422 SIMNAV_ERR_TASK_UNSUPPORTED, nothing queued', async () => {
     const count = async () => (await p.store.db.selectFrom('tasks').select('id').execute()).length;
     const n = await count();
-    const balance = await p.call('POST', '/tasks', { token: operator, json: { kind: 'check_balance', cardIds: cardsA } });
-    assert.equal(balance.status, 422);
-    assert.equal(balance.body.code, 'SIMNAV_ERR_TASK_UNSUPPORTED');
-    const mixed = await p.call('POST', '/tasks', { token: operator, json: { kind: 'scan_number', cardIds: [cardsA[0], trainCard] } });
-    assert.equal(mixed.status, 422);
-    assert.equal(mixed.body.code, 'SIMNAV_ERR_TASK_UNSUPPORTED');
-    assert.match(mixed.body.message, /Train/);
+    const odd = await seedAggregator(p, 'SR-Nano-500', 'Odd');
+    const card = await seedCard(p, odd, 'A1');
+    await p.store.db.updateTable('aggregators').set({ model: 'SR-Teleporter' }).where('id', '=', odd).execute();
+    const r = await p.call('POST', '/tasks', { token: operator, json: { kind: 'scan_number', cardIds: [cardsA[0], card] } });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.body.code, 'SIMNAV_ERR_TASK_UNSUPPORTED');
+    assert.match(r.body.message, /Odd/);
     assert.equal(await count(), n, 'a refused request queues nothing (not even for the Nano)');
+  });
+
+  test('create / send_sms rotates SIMs: each unit takes the next perSim recipients; only as many SIMs as needed', async () => {
+    const r = await p.call('POST', '/tasks', { token: operator, json: { kind: 'send_sms', cardIds: cardsA, params: { recipients: ['+7 900 000-00-01', '79000000002', '+79000000003'], text: 'hello', perSim: 2 } } });
+    assert.equal(r.status, 201, r.text);
+    const task = (r.body.items as Array<{ id: number; total: number }>)[0]!;
+    assert.equal(task.total, 2);
+    const units = await p.store.db.selectFrom('task_units').select('unit').where('task_id', '=', task.id).orderBy('id').execute();
+    assert.deepEqual(units.map((u) => JSON.parse(u.unit)), [{ place: 'A1', recipients: ['+79000000001', '+79000000002'] }, { place: 'A5', recipients: ['+79000000003'] }]);
+    const row = await p.store.db.selectFrom('tasks').select('params').where('id', '=', task.id).executeTakeFirstOrThrow();
+    assert.deepEqual(JSON.parse(row.params), { recipients: ['+79000000001', '+79000000002', '+79000000003'], text: 'hello', perSim: 2 });
+  });
+
+  test('create / hostile or wrong params → 400 SIMNAV_ERR_VALIDATION with the reason, nothing queued', async () => {
+    const count = async () => (await p.store.db.selectFrom('tasks').select('id').execute()).length;
+    const n = await count();
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ kind: 'send_sms', params: { text: 'x' } }, /recipients/],
+      [{ kind: 'send_sms', params: { recipients: ['+79000000001;AT+CFUN=0'], text: 'x' } }, /recipients\[0\]/],
+      [{ kind: 'send_sms', params: { recipients: ['+79000000001'], text: '' } }, /text/],
+      [{ kind: 'send_sms', params: { recipients: ['+79000000001'], text: 'a\u0000b' } }, /control/],
+      [{ kind: 'send_sms', params: { recipients: ['+79000000001'], text: 'x', perSim: 0 } }, /perSim/],
+      [{ kind: 'send_sms', params: { recipients: Array.from({ length: 7 }, (_, i) => `+7900000000${i}`), text: 'x', perSim: 2 } }, /need 4 SIMs; 3 chosen/],
+      [{ kind: 'test_call', params: {} }, /number/],
+      [{ kind: 'test_call', params: { number: '+79000000001', seconds: 3600 } }, /seconds/],
+      [{ kind: 'scan_number', params: { deep: true } }, /no parameter "deep"/],
+      [{ kind: 'pull_sms', params: [1] }, /params|object/],
+    ];
+    for (const [json, why] of cases) {
+      const body = { ...json, cardIds: cardsA };
+      const r = await p.call('POST', '/tasks', { token: operator, json: body });
+      assert.equal(r.status, 400, `${JSON.stringify(json)} → ${r.text}`);
+      assert.equal(r.body.code, 'SIMNAV_ERR_VALIDATION');
+      assert.match(r.body.message, why, JSON.stringify(json));
+    }
+    assert.equal(await count(), n);
   });
 
   test('create / bad input → typed 400/404 errors', async () => {

@@ -5,7 +5,7 @@
  * answers map to channels. Fixes of §10 are here too: SMS text can never start a new `&&` command,
  * SMS storage is cleared per listed index after the commit, not wholesale.
  */
-import { getModel, type ModelDescriptor } from '../../models/index.ts';
+import { DEFAULT_SETTINGS, getModel, type ModelDescriptor } from '../../models/index.ts';
 import { box2Modem } from '../../models/index.ts';
 
 /** Mechanics families; models of one family share every command. */
@@ -58,6 +58,24 @@ export interface Driver {
   at(channel: number, command: string): string;
   /** The `1:`/`2:` prefix a channel's modem output carries (SR-Box-2 family), else null. */
   outputPrefix(channel: number): number | null;
+  /**
+   * One AT command on several modems with every output in one answer (`modem>pack`, §3.3), or
+   * null where the firmware has no pack (SR-Nano: one modem; SMART). Box-2 packs both physical
+   * modems (sections 1/2, mapped back with `sectionChannel`).
+   */
+  pack(channels: readonly number[], command: string): string | null;
+  /** A USSD request from the modem of `channel` (classic: `AT+CUSD=1,"<code>",15`; SMART: `ussd:<code>,<m>`). */
+  ussd(channel: number, code: string): string;
+  /** A voice call from `channel` (classic `ATD<n>;`, SMART `call:<n>,<m>`). */
+  dial(channel: number, number: string): string;
+  /** Hangs up the call of `channel`. */
+  hangup(channel: number): string;
+  /**
+   * The model's init sequence (device-link.md §4 "Init", what the legacy panel's `dev_init`
+   * sends): panel-driven mode, modems powered with caller ID on and PDU mode stored, settings
+   * saved. Queued as is; every command answers on its own.
+   */
+  init(): string[];
 }
 
 /**
@@ -82,6 +100,16 @@ function atText(command: string): string {
 }
 
 const list = (channels: readonly number[]): string => channels.map((c) => `${c};`).join('');
+
+/** A USSD code as it may travel inside `AT+CUSD="…"`: digits, `*`, `#`, `+` only. */
+const ussdCode = (code: string): string => code.replace(/[^0-9*#+]/g, '');
+/** A number to dial: `+`, digits, `*`, `#` only. */
+const dialNumber = (n: string): string => n.replace(/[^0-9*#+]/g, '');
+
+/** Screen text of the init sequence (`display=<size>::<align>::<x>::<y>::<text>`, §3.2). */
+const display = (size: number, text: string): string => `display=${size}::C::64::25::${text}`;
+/** Caller ID on, PDU mode, stored in the modem profile: the modem set-up of every classic init. */
+const MODEM_SETUP = ['AT+CLIP=1', 'AT+CMGF=0', 'AT&W0'] as const;
 
 function kindOf(m: ModelDescriptor): DriverKind {
   switch (m.id) {
@@ -115,6 +143,17 @@ export function driverFor(modelId: string): Driver | undefined {
     grab: (c: number): string | null => `modem>fix:${c}`,
     at: (c: number, command: string) => `modem>select:${c}&&modem>send:${atText(command)}`,
     outputPrefix: (): number | null => null,
+    pack: (channels: readonly number[], command: string): string | null => `modem>pack:${atText(command)}##${list(channels)}##1`,
+    ussd(this: Driver, c: number, code: string) { return this.at(c, `AT+CUSD=1,"${ussdCode(code)}",15`); },
+    dial(this: Driver, c: number, n: string) { return this.at(c, `ATD${dialNumber(n)};`); },
+    hangup(this: Driver, c: number) { return this.at(c, 'ATH0'); },
+    // SR-Box-8 / SR-Box-Bank (§4.4): power cycle with calls unpinned, navigator mode, every modem set up, saved.
+    init: (): string[] => [
+      `modem>off&&modem>fix:0&&${display(16, 'simnav')}&&modem>on`,
+      `${display(24, '10%')}&&dev:mode=navigator`, 'save',
+      ...MODEM_SETUP.map((at) => `modem>pack:${at}##ALL##1`),
+      `sound:beep&&${display(16, 'ready')}`,
+    ],
   };
   switch (kind) {
     case 'nano':
@@ -131,6 +170,12 @@ export function driverFor(modelId: string): Driver | undefined {
         restart: () => 'modem>on&&modem>send:AT+CFUN=1,1',
         grab: () => null,
         at: (_c, command) => `modem>send:${atText(command)}`,
+        pack: () => null,
+        // §4.2 dev_init: screen + power, the modem set-up, navigator mode saved.
+        init: () => [
+          `${display(16, 'simnav')}&&modem>on`, 'modem>send:AT+GMM', ...MODEM_SETUP.map((at) => `modem>send:${at}`),
+          'dev:mode=navigator&&save&&sound:beep&&sound:beep', display(16, 'ready'),
+        ],
       };
     case 'train':
       return {
@@ -142,6 +187,11 @@ export function driverFor(modelId: string): Driver | undefined {
           return [`row:${from}&&row:${row}&&modem>connect`, 'modem>on'];
         },
         releaseAll: () => ['modem>disconnect'],
+        // §4.3: all 16 modems powered with calls unpinned, navigator mode, modems set up, saved.
+        init: () => [
+          `modem>off&&modem>fix:0&&${display(16, 'simnav')}&&modem>on`, `${display(24, '9')}&&dev:mode=navigator`, 'save',
+          ...MODEM_SETUP.map((at) => `modem>pack:${at}##ALL##1`), display(16, 'ready'),
+        ],
       };
     case 'box8':
       return { ...base, seat: (t) => (t.length ? ['modem>fix:0&&modem>on'] : []) };
@@ -164,6 +214,12 @@ export function driverFor(modelId: string): Driver | undefined {
         restart: (channels) => [...new Set(channels.map(box2Modem))].map((k) => `modem${k}>send:AT+CFUN=1,1`).join('&&'),
         at: (c, command) => `modem${box2Modem(c)}>send:${atText(command)}`,
         outputPrefix: (c) => box2Modem(c),
+        pack: (_channels, command) => `modem>pack:${atText(command)}`,
+        // §4.6: screen, navigator mode, both physical modems set up, saved.
+        init: () => [
+          `${display(16, 'simnav')}&&modem>on`, 'dev:mode=navigator', 'save',
+          ...MODEM_SETUP.flatMap((at) => [`modem1>send:${at}`, `modem2>send:${at}`]), display(16, 'ready'),
+        ],
       };
     case 'organizer':
       return {
@@ -174,6 +230,8 @@ export function driverFor(modelId: string): Driver | undefined {
         sendSms: (c, to, text) => `modem>select:${c}&&sms>send:${to};${sanitiseSmsText(text)}`,
         grab: () => null,
         at: (c, command) => `modem[${c}]>send:${atText(command)}`,
+        // §4.7: navigator mode (answers `Navigator mode ON`), saved; then both modems set up.
+        init: () => ['dev:mode=navigator', 'save', 'modem>on', ...MODEM_SETUP.map((at) => `modem>pack:${at}##ALL##1`)],
       };
     case 'smart': {
       const json = (o: object): string => JSON.stringify(o).replace(/&/g, '\\u0026').replace(/:sign=/g, '\\u003asign=');
@@ -189,6 +247,20 @@ export function driverFor(modelId: string): Driver | undefined {
         restart: (channels) => channels.map((c) => `modem${c}.send:AT+CFUN=1,1`).join('&&'),
         grab: () => null,
         at: (c, command) => `modem${c}.send:${atText(command)}`,
+        pack: () => null,
+        ussd: (c, code) => `ussd:${ussdCode(code)},${c}`,
+        dial: (c, n) => `call:${dialNumber(n)},${c}`,
+        hangup: (c) => `command:hangup,${c}`,
+        // §4.8: type query, manual mode while the modems are set up and get their first card, then SMART mode, saved.
+        init: () => {
+          const modems = Array.from({ length: model.modemChannels(DEFAULT_SETTINGS) }, (_, i) => i + 1);
+          const all = (f: (m: number) => string): string => modems.map(f).join('&&');
+          return [
+            '.set.dev.type:sign=SRN_init', 'set.dev.mode:manual',
+            all((m) => `modem${m}.send:AT+CLIP=1`), all((m) => `modem${m}.send:AT&W0`),
+            `display:FE&&set.dev.mode:smart&&${all((m) => `modem${m}.card:1`)}&&.save:sign=init`,
+          ];
+        },
       };
     }
   }

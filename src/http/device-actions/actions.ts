@@ -5,10 +5,7 @@
  * (`ussd.reply`), a dial, and the driver's init sequence. Pure of HTTP: the plugin (./plugin.ts)
  * validates, authorises, audits and maps these typed outcomes to catalogued errors.
  */
-import { parseCusd } from '../../codec/at/cusd.ts';
-import { TRANSACTIONS } from '../../devices/channel/exclusive.ts';
 import type { DeviceChannel } from '../../devices/channel/channel.ts';
-import type { Command } from '../../devices/channel/types.ts';
 import type { Driver } from '../../devices/drivers/driver.ts';
 import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { EventBus } from '../../domain/events/bus.ts';
@@ -17,13 +14,11 @@ import type { EventBus } from '../../domain/events/bus.ts';
 export const MAX_TERMINAL_COMMAND = 2000;
 /** How long a terminal command's answers and the device's step-0 output are followed after the last line, ms. */
 export const TERMINAL_FOLLOW_MS = 60_000;
-/** How long one USSD step waits for its `+CUSD`, ms. */
-export const USSD_REPLY_MS = 60_000;
+// The USSD dialogue (its reply parsing is the device layer's, not HTTP's) lives with the drivers.
+export { parseUssdCode, runUssd, USSD_REPLY_MS, type UssdStep } from '../../devices/drivers/ussd.ts';
 
 export type ActionOutcome<T> = { ok: true; value: T } | { ok: false; code: ActionErrorCode; message: string };
 export type ActionErrorCode = 'INVALID' | 'DEVICE_TIMEOUT' | 'DEVICE_ERROR' | 'NOT_SUPPORTED';
-
-const asText: Command<string>['parse'] = (a) => ({ ok: true, value: a });
 
 /** A terminal command: one line of printable text, not empty, not over {@link MAX_TERMINAL_COMMAND}. */
 export function checkTerminalCommand(raw: string): ActionOutcome<string> {
@@ -41,14 +36,6 @@ export function auditableCommand(command: string): string {
     const m = /^(\s*sms>send:[^;]*;)([\s\S]*)$/i.exec(part);
     return m ? `${m[1]}<${m[2]!.length} chars>` : part;
   }).join('&&');
-}
-
-/** USSD request: `*100#`, or menu steps `*111#|1|2`. Each step holds digits, `*`, `#` and `+` only. */
-export function parseUssdCode(raw: string): ActionOutcome<string[]> {
-  const steps = raw.split('|').map((s) => s.trim());
-  if (raw.length > 200 || steps.length > 10) return { ok: false, code: 'INVALID', message: 'the USSD request is too long' };
-  if (steps.some((s) => !/^[0-9*#+]{1,40}$/.test(s))) return { ok: false, code: 'INVALID', message: 'a USSD step holds only digits, *, # and +; | separates menu replies' };
-  return { ok: true, value: steps };
 }
 
 /** A number to dial: an optional `+` and 2–20 digits (`*`/`#` allowed for service numbers). */
@@ -115,41 +102,7 @@ export class TerminalFollower {
   }
 }
 
-export interface UssdStep { readonly text: string; readonly final: boolean }
-
-/**
- * USSD on the modem of `channel`: each step is `AT+CUSD=1,"<step>",15`, then the `+CUSD` that
- * follows is decoded. All steps run inside one `USSD` transaction so nothing cuts into the menu.
- * `onReply` sees every decoded reply (for `ussd.reply`); the result is the last one.
- */
-export async function runUssd(
-  ch: DeviceChannel, driver: Driver, channel: number, steps: readonly string[], onReply: (r: UssdStep) => void,
-): Promise<ActionOutcome<UssdStep>> {
-  const prefix = driver.outputPrefix(channel);
-  const r = await ch.transaction('USSD', async (tx): Promise<ActionOutcome<UssdStep>> => {
-    let last: UssdStep | null = null;
-    for (const [i, step] of steps.entries()) {
-      const mark = ch.unsolicited.mark();
-      const sent = await tx.send({ text: driver.at(channel, `AT+CUSD=1,"${step}",15`), timeoutMs: USSD_REPLY_MS, parse: asText });
-      if (!sent.ok) return sent.error.code === 'TIMEOUT' ? { ok: false, code: 'DEVICE_TIMEOUT', message: 'the device did not take the USSD request' } : { ok: false, code: 'DEVICE_ERROR', message: `the device refused the USSD request (${sent.error.code})` };
-      const msg = await ch.unsolicited.waitFor({ includes: '+CUSD:', ...(prefix !== null ? { modem: prefix } : {}) }, { since: mark, timeoutMs: USSD_REPLY_MS });
-      if (!msg) return { ok: false, code: 'DEVICE_TIMEOUT', message: 'no USSD answer from the network' };
-      const cusd = parseCusd(msg.body);
-      if (!cusd) return { ok: false, code: 'DEVICE_ERROR', message: 'the USSD answer cannot be read' };
-      if (cusd.m === 4) return { ok: false, code: 'DEVICE_ERROR', message: 'the network does not support this USSD request' };
-      if (cusd.text === null) return { ok: false, code: 'DEVICE_ERROR', message: `the USSD session ended without text (+CUSD: ${cusd.m})` };
-      last = { text: cusd.text, final: !cusd.sessionActive || i === steps.length - 1 };
-      onReply(last);
-      if (!cusd.sessionActive && i < steps.length - 1) return { ok: false, code: 'DEVICE_ERROR', message: 'the network closed the USSD session before the last menu reply' };
-    }
-    return last ? { ok: true, value: last } : { ok: false, code: 'INVALID', message: 'no USSD step' };
-  }, { windowMs: TRANSACTIONS.USSD });
-  if (!r.ok) return { ok: false, code: 'DEVICE_ERROR', message: `the device is busy or closed (${r.error.code})` };
-  return r.value;
-}
-
-/** The driver's init sequence, or null when the driver has none (init is then not supported). */
-export function initSequenceOf(driver: Driver): readonly string[] | null {
-  const init = (driver as Driver & { init?: () => readonly string[] }).init;
-  return typeof init === 'function' ? init.call(driver) : null;
+/** The driver's init sequence (device-link.md §4 "Init"); empty would mean the model has none. */
+export function initSequenceOf(driver: Driver): readonly string[] {
+  return driver.init();
 }

@@ -194,7 +194,7 @@ export async function deviceActionsPlugin(app: FastifyInstance, o: DeviceActions
       const seat = await seatOf(req, reply, cardId);
       if (!seat) return reply;
       // Under the device lock (never inside a USSD/SMS dialogue); the call itself is the modem's business.
-      const text = seat.l.driver.at(seat.channel, `ATD${number.value};`);
+      const text = seat.l.driver.dial(seat.channel, number.value);
       void seat.l.ch.send({ text, timeoutMs: DIAL_TIMEOUT_MS, parse: (a) => ({ ok: true, value: a }) }).then((r) => {
         if (!r.ok) req.log.warn({ aggregator: seat.aggregatorId, card: cardId, code: r.error.code }, 'device actions: dial not taken by the device');
       });

@@ -5,12 +5,14 @@
  *     await app.register(tasksPlugin, { prefix: '/api/v1', store: deps.store, clock });
  *
  * - `GET /tasks?limit` → `{ total, items: Task[] }` (newest first), `GET /tasks/:id` → the task
- * - `POST /tasks {kind:'scan_number', cardIds}|{kind, poolId}` → 201 `{ items }`, one task per aggregator
+ * - `POST /tasks {kind, cardIds | poolId, params?}` → 201 `{ items }`, one task per aggregator; kinds and
+ *   their params in src/domain/tasks/params.ts (`scan_number`, `check_balance`, `read_iccid`,
+ *   `pull_sms`, `send_sms {recipients, text, perSim}`, `test_call {number, seconds}`)
  * - `POST /tasks/:id/suspend|resume|cancel {}` → the task (409 when its state does not allow it)
  * Viewers read, operators and admins change (the admin auth hook). Every change writes an audit row
- * and publishes `task.progress` on `app.events`. The queue is the device runtime's
- * (`app.deviceRuntime.tasks`, src/domain/tasks/tasks.ts); kinds or models the runtime cannot run
- * are refused with `SIMNAV_ERR_TASK_UNSUPPORTED`, never queued.
+ * and publishes `task.progress` on `app.events`, and so does every unit the runner finishes. The
+ * queue is the device runtime's (`app.deviceRuntime.tasks`, src/domain/tasks/tasks.ts); a model
+ * without a driver is refused with `SIMNAV_ERR_TASK_UNSUPPORTED`, never queued.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/open-store.ts';
@@ -21,7 +23,8 @@ import { writeAudit } from '../../domain/audit/audit.ts';
 import type { TaskProgressEvent } from '../../domain/events/bus.ts';
 import { authHook, who } from '../auth/authenticate.ts';
 import { classifyError, sendError } from '../errors.ts';
-import { createScanTasks, getTask, listTasks, type TaskDto } from './tasks.ts';
+import { createTasks, getTask, listTasks, type TaskDto } from './tasks.ts';
+import { apiKind, TASK_KINDS } from '../../domain/tasks/params.ts';
 
 export interface TasksPluginOptions { store: Store; clock?: Clock }
 
@@ -50,9 +53,19 @@ export async function tasksPlugin(app: FastifyInstance, o: TasksPluginOptions): 
   const publish = (t: TaskDto): void => {
     if (!app.hasDecorator('events')) return;
     const status = t.status as TaskProgressEvent['status'];
-    app.events.publish({ type: 'task.progress', taskId: t.id, aggregatorId: t.aggregatorId, kind: t.kind, status, total: t.total, progress: t.progress, success: t.success, errors: t.errors });
+    app.events.publish({ type: 'task.progress', taskId: t.id, aggregatorId: t.aggregatorId, kind: apiKind(t.kind), status, total: t.total, progress: t.progress, success: t.success, errors: t.errors });
   };
   const wake = (aggregatorId: number): void => { if (app.hasDecorator('deviceRuntime')) app.deviceRuntime.wake(aggregatorId); };
+  // The unit runner reports every finished unit (and a task's start and end) here, so progress
+  // bars move per card instead of at the store watcher's next look.
+  if (app.hasDecorator('deviceRuntime')) {
+    const off = app.deviceRuntime.tasks.onProgress((t) => {
+      if (!app.hasDecorator('events')) return;
+      const status = t.status as TaskProgressEvent['status'];
+      app.events.publish({ type: 'task.progress', taskId: t.id, aggregatorId: t.aggregatorId, kind: apiKind(t.kind), status, total: t.total, progress: t.progress, success: t.success, errors: t.errors });
+    });
+    app.addHook('onClose', async () => { off(); });
+  }
 
   app.addHook('onRequest', authHook(ctx));
   app.addHook('onSend', async (_req, reply, payload) => { reply.header('cache-control', 'no-store'); return payload; });
@@ -88,16 +101,20 @@ export async function tasksPlugin(app: FastifyInstance, o: TasksPluginOptions): 
     schema: {
       body: {
         type: 'object', required: ['kind'], additionalProperties: false,
-        properties: { kind: { type: 'string', minLength: 1, maxLength: 40 }, cardIds: { type: 'array', minItems: 1, maxItems: 10000, items: id }, poolId: id },
+        properties: {
+          kind: { type: 'string', enum: [...TASK_KINDS] }, cardIds: { type: 'array', minItems: 1, maxItems: 10000, items: id }, poolId: id,
+          // Checked per kind by src/domain/tasks/params.ts (readable messages); only the shape here.
+          params: { type: 'object' },
+        },
         oneOf: [{ required: ['cardIds'] }, { required: ['poolId'] }],
       },
       response: { 201: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: taskSchema } } } },
     },
     async handler(req, reply) {
       const p = who(req);
-      const b = req.body as { kind: string; cardIds?: number[]; poolId?: number };
+      const b = req.body as { kind: string; cardIds?: number[]; poolId?: number; params?: unknown };
       const sel = b.cardIds !== undefined ? { cardIds: b.cardIds } : { poolId: b.poolId! };
-      const r = await createScanTasks(ctx, queue(), p, b.kind, sel);
+      const r = await createTasks(ctx, queue(), p, b.kind, sel, b.params);
       if (!r.ok) return sendError(reply, r.error.code, r.error.message);
       await writeAudit(ctx, {
         actor: p.actor, action: 'task.create', target: r.value.map((t) => `task:${t.id}`).join(',').slice(0, 200),

@@ -8,7 +8,9 @@
 import type { AdminCtx } from '../../domain/auth/outcome.ts';
 import type { Principal } from '../../domain/auth/principal.ts';
 import type { TaskQueue } from '../../domain/tasks/tasks.ts';
+import { apiKind, checkTaskParams, isTaskKind, QUEUE_KIND, TASK_KINDS, unitsFor, type SendSmsParams } from '../../domain/tasks/params.ts';
 import { driverFor } from '../../devices/drivers/driver.ts';
+import { RUNNABLE_KINDS } from '../../devices/tasks/run-unit.ts';
 import type { ErrorCode } from '../errors.ts';
 
 /** A task as the console reads it (src/web/lib/types.ts `Task`). */
@@ -21,11 +23,6 @@ export interface TaskDto {
   createdAt: number; startedAt: number | null; finishedAt: number | null; updatedAt: number;
 }
 
-/** API kind ↔ queue kind. Kinds the console knows that the runtime cannot run have no queue kind. */
-const QUEUE_KIND: Readonly<Record<string, string | null>> = { scan_number: 'scan_numbers', check_balance: null };
-const API_KIND: Readonly<Record<string, string>> = { scan_numbers: 'scan_number' };
-/** Driver kinds whose sessions run a number scan (src/devices/session/online-session.ts). */
-const SCAN_DRIVERS: ReadonlySet<string> = new Set(['nano']);
 
 type Fail = { ok: false; error: { code: ErrorCode; message: string } };
 const fail = (code: ErrorCode, message: string): Fail => ({ ok: false, error: { code, message } });
@@ -51,7 +48,7 @@ function toDto(r: TaskRow, now: number): TaskDto {
   const total = num(r.total); const progress = num(r.progress); const startedAt = numOrNull(r.started_at);
   const etaMs = r.status === 'running' && progress > 0 && startedAt !== null ? Math.max(0, Math.round(((now - startedAt) / progress) * (total - progress))) : null;
   return {
-    id: r.id, aggregatorId: r.aggregator_id, kind: API_KIND[r.kind] ?? r.kind, status: r.status, total, progress,
+    id: r.id, aggregatorId: r.aggregator_id, kind: apiKind(r.kind), status: r.status, total, progress,
     success: num(r.success), errors: num(r.errors), report: report(r.report), etaMs,
     createdAt: num(r.created_at), startedAt, finishedAt: numOrNull(r.finished_at), updatedAt: num(r.updated_at),
   };
@@ -75,14 +72,17 @@ export async function listTasks(ctx: AdminCtx, q: { limit: number; aggregatorId?
 }
 
 /**
- * Queues `kind` for the chosen cards (or every card of a pool), one task per aggregator, places in
- * slot order. A pool-scoped principal reaches only cards of its pools. All or nothing: an unknown
- * kind, a kind or model the runtime cannot run, or no reachable card refuses the whole request.
+ * Queues `kind` with `params` for the chosen cards (or every card of a pool), one task per
+ * aggregator, places in slot order. A pool-scoped principal reaches only cards of its pools. All
+ * or nothing: an unknown kind, bad parameters, a model without a driver, or no reachable card
+ * refuses the whole request. Every kind runs on every model simnav has a driver for.
  */
-export async function createScanTasks(ctx: AdminCtx, queue: TaskQueue, p: Principal, kind: string, sel: { cardIds: readonly number[] } | { poolId: number }): Promise<{ ok: true; value: TaskDto[] } | Fail> {
-  if (!(kind in QUEUE_KIND)) return fail('SIMNAV_ERR_VALIDATION', `Unknown task kind ${JSON.stringify(kind.slice(0, 40))}; known: ${Object.keys(QUEUE_KIND).join(', ')}`);
+export async function createTasks(ctx: AdminCtx, queue: TaskQueue, p: Principal, kind: string, sel: { cardIds: readonly number[] } | { poolId: number }, rawParams?: unknown): Promise<{ ok: true; value: TaskDto[] } | Fail> {
+  if (!isTaskKind(kind)) return fail('SIMNAV_ERR_VALIDATION', `Unknown task kind ${JSON.stringify(kind.slice(0, 40))}; known: ${TASK_KINDS.join(', ')}`);
   const queueKind = QUEUE_KIND[kind];
-  if (!queueKind) return fail('SIMNAV_ERR_TASK_UNSUPPORTED', `The device runtime cannot run ${kind} tasks yet`);
+  if (!RUNNABLE_KINDS.has(queueKind)) return fail('SIMNAV_ERR_TASK_UNSUPPORTED', `The device runtime cannot run ${kind} tasks`);
+  const params = checkTaskParams(kind, rawParams);
+  if (!params.ok) return fail('SIMNAV_ERR_VALIDATION', params.message);
   const scope = p.poolScope === null ? null : p.poolScope.length ? [...p.poolScope] : [0];
   if ('poolId' in sel) {
     if (scope && !scope.includes(sel.poolId)) return fail('SIMNAV_ERR_NOT_FOUND', 'No such pool');
@@ -107,13 +107,32 @@ export async function createScanTasks(ctx: AdminCtx, queue: TaskQueue, p: Princi
     g.places.push(c.place);
     byAggregator.set(c.aggregator_id, g);
   }
-  const cannot = [...byAggregator.entries()].filter(([, g]) => !SCAN_DRIVERS.has(driverFor(g.model)?.kind ?? ''));
+  const cannot = [...byAggregator.entries()].filter(([, g]) => driverFor(g.model) === undefined);
   if (cannot.length) {
-    return fail('SIMNAV_ERR_TASK_UNSUPPORTED', `The device runtime cannot run ${kind} on ${cannot.map(([id, g]) => `${g.title} (#${id}, ${g.model})`).slice(0, 5).join(', ')} yet (SR-Nano family only)`);
+    return fail('SIMNAV_ERR_TASK_UNSUPPORTED', `No device driver for ${cannot.map(([id, g]) => `${g.title} (#${id}, ${g.model})`).slice(0, 5).join(', ')}`);
+  }
+  const plans: Array<{ aggregatorId: number; units: Array<{ place: string } & Record<string, unknown>> }> = [];
+  // send_sms: the recipients are shared out — each aggregator's SIMs take the next ones, `perSim` each.
+  let rest = kind === 'send_sms' ? [...(params.value as SendSmsParams).recipients] : [];
+  for (const [aggregatorId, g] of byAggregator) {
+    let share = params.value;
+    if (kind === 'send_sms') {
+      const sp = params.value as SendSmsParams;
+      if (rest.length === 0) break;
+      share = { ...sp, recipients: rest.slice(0, g.places.length * sp.perSim) };
+      rest = rest.slice(g.places.length * sp.perSim);
+    }
+    const units = unitsFor(kind, g.places, share);
+    if (!units.ok) return fail('SIMNAV_ERR_VALIDATION', `${g.title}: ${units.message}`);
+    plans.push({ aggregatorId, units: units.value });
+  }
+  if (rest.length > 0) {
+    const sp = params.value as SendSmsParams;
+    return fail('SIMNAV_ERR_VALIDATION', `${sp.recipients.length} recipients at ${sp.perSim} per SIM need ${Math.ceil(sp.recipients.length / sp.perSim)} SIMs; ${cards.length} chosen`);
   }
   const out: TaskDto[] = [];
-  for (const [aggregatorId, g] of byAggregator) {
-    const id = await queue.createScan(aggregatorId, g.places, p.actor);
+  for (const { aggregatorId, units } of plans) {
+    const id = await queue.create(aggregatorId, queueKind, units, params.value, p.actor);
     const t = await getTask(ctx, id);
     if (t) out.push(t);
   }

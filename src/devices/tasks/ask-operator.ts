@@ -1,0 +1,55 @@
+/**
+ * Asks the operator something by USSD (the operator rule's code, `a|b` = menu steps) and reads
+ * the answer from the USSD reply or, when the reply does not hold it, from the SMS the operator
+ * sends (device-link.md §6.5 `get_number` / `get_balance`; two attempts). The SMS is committed
+ * through the intake before it is deleted, like every other SMS.
+ */
+import { decodePdu, parseSmartPayload } from '../../codec/index.ts';
+import { parseUssdCode, runUssd } from '../drivers/ussd.ts';
+import { pullStored, waitOutput } from './modem-io.ts';
+import type { Slot, SlotEnv } from './slot.ts';
+
+/** How long to wait for the operator's SMS after the USSD request, ms. */
+export const OPERATOR_SMS_MS = 60_000;
+
+export type Asked<T> = { ok: true; value: T; text: string } | { ok: false; code: 'ussd' | 'none'; detail: string };
+
+export async function askOperator<T>(env: SlotEnv, slot: Slot, code: string, pick: (text: string) => T | null): Promise<Asked<T>> {
+  const steps = parseUssdCode(code);
+  if (!steps.ok) return { ok: false, code: 'none', detail: `bad request code ${JSON.stringify(code.slice(0, 20))}` };
+  const { io } = env;
+  let lastText = '';
+  let ussdFailed = '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const mark = io.ch.unsolicited.mark();
+    const r = await runUssd(io.ch, io.driver, slot.channel, steps.value);
+    if (r.ok) {
+      lastText = r.value.text;
+      const v = pick(r.value.text);
+      if (v !== null) return { ok: true, value: v, text: r.value.text };
+    } else {
+      ussdFailed = r.message;
+    }
+    // The answer by SMS: SMART pushes it as an `sms` alert; classic modems store it (+CMTI).
+    if (io.driver.family === 'smart') {
+      const msg = await io.ch.unsolicited.waitFor({ predicate: (m) => { const p = parseSmartPayload(m.text); return p.kind === 'alert' && p.event === 'sms' && p.modem === slot.channel; } }, { since: mark, timeoutMs: OPERATOR_SMS_MS });
+      const p = msg ? parseSmartPayload(msg.text) : null;
+      if (p?.kind === 'alert') {
+        const text = p.result.replace(/<CR>/g, '\n');
+        const v = pick(text);
+        if (v !== null) return { ok: true, value: v, text };
+      }
+      continue;
+    }
+    const cmti = await waitOutput(io, slot.channel, { regex: /\+CMTI:/ }, mark, OPERATOR_SMS_MS);
+    if (!cmti) continue;
+    const pulled = await pullStored(io, env.intake, slot.channel, slot.card);
+    for (const pdu of pulled?.pdus ?? []) {
+      const d = decodePdu(pdu, { lenient: true });
+      if (!d.ok || d.value.kind !== 'deliver' || !d.value.text) continue;
+      const v = pick(d.value.text);
+      if (v !== null) return { ok: true, value: v, text: d.value.text };
+    }
+  }
+  return lastText !== '' ? { ok: false, code: 'none', detail: lastText.slice(0, 60) } : { ok: false, code: 'ussd', detail: ussdFailed || 'no answer' };
+}
