@@ -30,7 +30,7 @@ export const openApiDocument = {
     '/devices/{id}/faults': {
       post: {
         summary: 'script a fault',
-        description: 'drop-answer: the next outbound message is lost; answer-twice: the next answer is sent twice; silent {seconds}: no polls; reboot: volatile state lost, then `SR start`; garbage: one poll carries junk; slow-poll {intervalMs, seconds?}: slower cadence; modem-dead / modem-alive {modem}: a modem prints nothing / recovers; jam: the next mechanical move (card:, row:, modem>card:) fails with NULL.',
+        description: 'drop-answer: the next outbound message is lost; answer-twice: the next answer is sent twice; silent {seconds}: no polls (server mode: requests get no answer, dropped when the silence ends); reboot: volatile state lost, then `SR start`; garbage: one poll carries junk; slow-poll {intervalMs, seconds?}: slower cadence; modem-dead / modem-alive {modem}: a modem prints nothing / recovers; jam: the next mechanical move (card:, row:, modem>card:) fails with NULL.',
         parameters: [deviceId],
         requestBody: { required: true, ...json({ $ref: '#/components/schemas/Fault' }) },
         responses: responses(ok({ device: { type: 'string' }, kind: { type: 'string' } }), 400, 404),
@@ -100,6 +100,8 @@ export const openApiDocument = {
         properties: {
           id: { type: 'string' }, model: { type: 'string' }, family: { enum: ['classic', 'smart'] },
           state: { enum: ['stopped', 'polling', 'executing', 'sleeping', 'silent', 'rebooting'] },
+          link: { enum: ['client', 'server'], description: 'client: the device polls the panel; server: the panel calls it (device-link.md §2.5)' },
+          server: { type: ['string', 'null'], description: 'server mode: host:port the device listens on (/port?data=<token>||<step>||<command>); null before it listens' },
           outbox: { type: 'integer' }, stats: { type: 'object' }, mechanics: { type: 'object' }, selected: { type: 'integer' },
           slots: { type: 'object', additionalProperties: { type: 'string' }, description: 'place → number' },
           modems: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, powered: { type: 'boolean' }, ready: { type: 'boolean' }, creg: { type: 'integer' }, iccid: { type: ['string', 'null'] }, msisdn: { type: ['string', 'null'] }, place: { type: ['string', 'null'] }, call: { type: 'object' } } } },
