@@ -3,8 +3,10 @@
  * through, and one online session per aggregator whose lease (`leases`, name `aggregator:<id>`)
  * this node holds, so a later cluster can move sessions between nodes. Sessions start when an
  * aggregator is known (first poll, or at start for every enabled aggregator) and are woken when
- * the pool API queues an SMS or a client changes desired state (`wake`); they also re-read the
- * store on a short period, which covers writes made by other nodes.
+ * their desired state changes: at once when the pool API on this node queues an SMS or opens or
+ * closes a number (`wake`, `wakeCards`), and within `watchMs` for any change in the store, made
+ * anywhere (session/desired-watch.ts: one indexed read per node, not one per session). Sessions
+ * re-read on their own only as a rare safety net (`SessionTimings.rereadMs`).
  *
  *   const runtime = createDeviceRuntime({ store, clock: realClock(), log });
  *   await app.register(linkRoutes, { hub: runtime.hub });
@@ -22,6 +24,7 @@ import { enforceRetention, RETENTION_EVERY_MS } from '../domain/inbox/retention.
 import { settingsFromRow } from '../domain/pools/fleet.ts';
 import { LinkHub, silentLog, type DeviceLink, type RuntimeLog } from './link/link-hub.ts';
 import { OnlineSession, type SessionTimings } from './session/online-session.ts';
+import { DesiredStateWatch } from './session/desired-watch.ts';
 import { driverFor } from './drivers/driver.ts';
 import { ServerModeClient } from './link/server-mode.ts';
 
@@ -40,6 +43,8 @@ export interface DeviceRuntimeOptions {
   readonly leaseTtlMs?: number;
   /** false: multipart timeouts are left to the cluster's singleton jobs (src/cluster), not run here. */
   readonly backgroundJobs?: boolean;
+  /** How often the node looks for desired-state changes made anywhere, ms (default 1000). */
+  readonly watchMs?: number;
 }
 
 interface Running {
@@ -64,6 +69,11 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
   const pendingStarts = new Map<number, Promise<void>>();
   let started = false;
   let housekeeping: Promise<void> | null = null;
+  let watching: Promise<void> | null = null;
+  const watch = new DesiredStateWatch({
+    repo, clock, log, ...(opts.watchMs !== undefined ? { everyMs: opts.watchMs } : {}),
+    wake: (id) => sessions.get(id)?.session.wake(),
+  });
   const stopAll = new AbortController();
 
   /** Starts the session of a link when this node gets its lease; a start already under way is shared. */
@@ -91,7 +101,11 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
     const done = session.run(abort.signal).catch((err: unknown) => log.error({ err, aggregator: id }, 'session ended with an error'));
     const running: Running = { session, abort, done };
     if (link.aggregator.linkMode === 'server' && link.aggregator.serverIp && link.aggregator.serverToken) {
-      running.server = new ServerModeClient({ channel: link.channel, clock, log, ip: link.aggregator.serverIp, token: link.aggregator.serverToken });
+      running.server = new ServerModeClient({
+        channel: link.channel, clock, log, aggregatorId: id, ip: link.aggregator.serverIp, token: link.aggregator.serverToken,
+        // Only an answered request counts as hearing the device (its liveness, device-link.md §2.7).
+        onHeard: (at) => { repo.touch(id, at).catch((err: unknown) => log.error({ err, aggregator: id }, 'liveness write failed')); },
+      });
       running.server.start();
     }
     sessions.set(id, running);
@@ -139,6 +153,7 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
         if (l) await startSession(l);
       }
       housekeeping = housekeep(stopAll.signal);
+      watching = watch.run(stopAll.signal);
     },
 
     /** Wakes the session of an aggregator (or every session): desired state changed. */
@@ -146,6 +161,15 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
       if (aggregatorId === undefined) for (const r of sessions.values()) r.session.wake();
       else sessions.get(aggregatorId)?.session.wake();
     },
+
+    /** Wakes the sessions of these cards' aggregators (the pool API opened or closed them here). */
+    async wakeCards(cardIds: readonly number[]): Promise<void> {
+      if (cardIds.length === 0 || sessions.size === 0) return;
+      for (const id of await repo.aggregatorsOfCards(cardIds)) sessions.get(id)?.session.wake();
+    },
+
+    /** The desired-state watch (its counters: looks, sessions woken). */
+    watch,
 
     /**
      * Takes over an aggregator now (cluster: its lease was free or expired, or a poll arrived for
@@ -175,6 +199,7 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
       hub.close();
       await Promise.all([...sessions.values()].map((r) => r.done));
       await housekeeping;
+      await watching;
       for (const id of ids) await repo.releaseLease(`aggregator:${id}`, nodeId).catch(() => undefined);
       sessions.clear();
     },

@@ -24,7 +24,11 @@ import type { TaskQueue } from '../../domain/tasks/tasks.ts';
 import { runTaskUnit, type TaskUnit } from '../tasks/run-unit.ts';
 
 export interface SessionTimings {
-  /** Desired state is re-read at least this often, ms (wake-ups make it sooner). */
+  /**
+   * Desired state is re-read at least this often, ms: a safety net only — changes wake the
+   * session (the runtime's DesiredStateWatch, the pool API, the outbox), and timers due sooner
+   * (registration checks, SMS listings, retries) shorten the sleep.
+   */
   readonly rereadMs: number;
   /** Stored SMS are listed at least this often (a +CMTI triggers a listing at once), ms. */
   readonly smsPollMs: number;
@@ -43,7 +47,7 @@ export interface SessionTimings {
 }
 
 export const DEFAULT_SESSION_TIMINGS: SessionTimings = {
-  rereadMs: 1000, smsPollMs: 30_000, regCheckMs: 60_000, regRetryMs: 10_000, restartAfterMs: 90_000,
+  rereadMs: 20_000, smsPollMs: 30_000, regCheckMs: 60_000, regRetryMs: 10_000, restartAfterMs: 90_000,
   seatTimeoutMs: 240_000, commandTimeoutMs: 150_000, sendTimeoutMs: 90_000,
 };
 
@@ -85,6 +89,10 @@ const DELETE_BATCH = 6;
 /** SMART firmware powers its modems at boot; a card change before they are up is lost (device-link.md §4.8). */
 const SMART_BOOT_MS = 10_000;
 const registered = (s: number | null): boolean => s === 1 || s === 5;
+/** A failed seating is tried again after this long, ms. */
+const SEAT_RETRY_MS = 1000;
+/** Shortest sleep between ticks, ms (a timer due now still lets the device be polled). */
+const MIN_SLEEP_MS = 250;
 
 export class OnlineSession {
   private readonly d: SessionDeps;
@@ -108,6 +116,8 @@ export class OnlineSession {
   private smsAgain = false;
   private wakeUp: (() => void) | null = null;
   private dirty = true;
+  /** When something not driven by a wake-up must be looked at again (seat retry, SMART boot wait). */
+  private retryAt: number | null = null;
   private unsubscribe: Array<() => void> = [];
   private stopped = false;
   private signal: AbortSignal | null = null;
@@ -138,7 +148,7 @@ export class OnlineSession {
         } catch (err) {
           this.d.log.error({ err, aggregator: this.aggId }, 'session tick failed');
         }
-        await this.sleep(this.t.rereadMs, signal);
+        await this.sleep(this.sleepMs(), signal);
       }
     } finally {
       if (this.deleteTimer) this.d.clock.clearTimeout(this.deleteTimer);
@@ -168,6 +178,7 @@ export class OnlineSession {
   private async tick(): Promise<void> {
     this.stats.ticks++;
     this.dirty = false;
+    this.retryAt = null;
     const states = await this.d.repo.cardStates(this.aggId);
     if (this.d.tasks && this.seated.size === 0 && !states.some((s) => s.desired === 'online')) {
       const unit = await this.d.tasks.next(this.aggId);
@@ -223,7 +234,7 @@ export class OnlineSession {
     // 2. cards to seat.
     const todo = [...desired.values()].filter(({ target }) => !this.seated.has(target.channel));
     if (todo.length === 0) return;
-    if (this.d.driver.family === 'smart' && !this.smartSettled()) return;
+    if (this.d.driver.family === 'smart' && !this.smartSettled()) { this.retryAfter(SEAT_RETRY_MS); return; }
     const targets = todo.map((x) => x.target);
     const now = this.d.clock.now();
     for (const { state, target } of todo) await this.d.repo.reportCard(state.cardId, state.generation, { position: 'ONLINE', channel: target.channel, statusCode: -1 });
@@ -233,6 +244,7 @@ export class OnlineSession {
       this.d.log.warn({ aggregator: this.aggId, places: targets.map((t) => t.place) }, 'seating failed; retrying');
       if (this.d.driver.kind === 'nano') this.ch.enqueue('answer>clear&&card>reposition');
       this.shared = null;
+      this.retryAfter(SEAT_RETRY_MS);
       return;
     }
     if (this.d.model.sharedPosition && targets[0]) this.shared = targets[0].position;
@@ -277,10 +289,12 @@ export class OnlineSession {
 
   private async setStatus(seat: Seat, code: number | null): Promise<void> {
     if (seat.status === code) return;
+    // Registered now: SMS queued for this card can go (they wait for registration, not for a timer).
+    if (registered(code) && !registered(seat.status)) this.wake();
     seat.status = code;
     seat.statusSince = this.d.clock.now();
     const written = await this.d.repo.reportCard(seat.cardId, seat.generation, { statusCode: code });
-    if (!written) this.dirty = true;
+    if (!written) this.wake();
   }
 
   private async checkRegistration(): Promise<void> {
@@ -579,6 +593,28 @@ export class OnlineSession {
 
   private send(cmd: string, timeoutMs: number): Promise<CommandOutcome<string>> {
     return this.ch.send({ text: cmd, timeoutMs, parse: text }, { exclusive: false });
+  }
+
+  private retryAfter(ms: number): void {
+    const at = this.d.clock.now() + ms;
+    this.retryAt = this.retryAt === null ? at : Math.min(this.retryAt, at);
+  }
+
+  /** Until the next tick: the re-read safety net, or sooner when a timer of this session is due. */
+  private sleepMs(): number {
+    const now = this.d.clock.now();
+    let due = now + this.t.rereadMs;
+    if (this.retryAt !== null) due = Math.min(due, this.retryAt);
+    if (this.seated.size > 0) {
+      const seats = [...this.seated.values()];
+      if (this.d.driver.family === 'classic') {
+        due = Math.min(due, this.lastReg + (seats.some((s) => !registered(s.status)) ? this.t.regRetryMs : this.t.regCheckMs));
+        if (!this.smsRunning) due = Math.min(due, this.lastSms + this.t.smsPollMs);
+      } else {
+        for (const s of seats) if (!registered(s.status)) due = Math.min(due, Math.max(s.statusSince, s.lastRestart) + this.t.restartAfterMs);
+      }
+    }
+    return Math.max(MIN_SLEEP_MS, due - now);
   }
 
   private sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -50,10 +50,62 @@ const toAgg = (r: Row): RuntimeAggregator => ({
 });
 const AGG_COLS = ['id', 'model', 'settings', 'modems', 'step', 'link_mode', 'server_ip', 'server_token', 'enabled'] as const;
 
+/** A `card_online` row written at `updatedAt` (the desired-state watch dedupes on the pair). */
+export interface OnlineChange { readonly cardId: number; readonly aggregatorId: number; readonly updatedAt: number }
+
 export function createDeviceStateRepo(store: Store, clock: Clock) {
   const db = store.db;
+  /**
+   * `card_online` rows this runtime wrote itself (card → its `updated_at`): the desired-state
+   * watch skips them, so a session is not woken by its own status reports.
+   */
+  const ownWrites = new Map<number, number>();
+  const own = (cardId: number, at: number): void => {
+    if (ownWrites.size >= 100_000) ownWrites.clear();
+    ownWrites.set(cardId, at);
+  };
   return {
     store,
+
+    /** True when this runtime wrote the row of `cardId` at `updatedAt` (its own report). */
+    isOwnWrite(cardId: number, updatedAt: number): boolean {
+      return ownWrites.get(cardId) === updatedAt;
+    },
+
+    /** `card_online` rows changed at or after `since` (index `card_online_updated_ix`). */
+    async onlineChangesSince(since: number): Promise<OnlineChange[]> {
+      const rows = await db.selectFrom('card_online').select(['card_id', 'aggregator_id', 'updated_at'])
+        .where('updated_at', '>=', since).orderBy('updated_at').limit(5000).execute();
+      return rows.map((r) => ({ cardId: r.card_id, aggregatorId: r.aggregator_id, updatedAt: Number(r.updated_at) }));
+    },
+
+    /** The aggregators of these cards. */
+    async aggregatorsOfCards(cardIds: readonly number[]): Promise<number[]> {
+      const ids = [...new Set(cardIds)].slice(0, 5000);
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('cards').select('aggregator_id').distinct().where('id', 'in', ids).execute();
+      return rows.map((r) => r.aggregator_id).filter((x): x is number => x !== null);
+    },
+
+    /** Device requests queued after id `afterId` (pool API grabCall / clearSimStorage). */
+    async requestsAfter(afterId: number): Promise<Array<{ id: number; aggregatorId: number }>> {
+      const rows = await db.selectFrom('device_requests').select(['id', 'aggregator_id'])
+        .where('id', '>', afterId).orderBy('id').limit(5000).execute();
+      return rows.map((r) => ({ id: r.id, aggregatorId: r.aggregator_id }));
+    },
+
+    /** Highest device request id (where the watch starts). */
+    async lastRequestId(): Promise<number> {
+      const r = await db.selectFrom('device_requests').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+      return Number(r?.m ?? 0);
+    },
+
+    /** Tasks changed at or after `since` (created, suspended, resumed, cancelled; index `tasks_updated_ix`). */
+    async taskChangesSince(since: number): Promise<Array<{ id: number; aggregatorId: number; updatedAt: number }>> {
+      const rows = await db.selectFrom('tasks').select(['id', 'aggregator_id', 'updated_at'])
+        .where('updated_at', '>=', since).orderBy('updated_at').limit(5000).execute();
+      return rows.map((r) => ({ id: r.id, aggregatorId: r.aggregator_id, updatedAt: Number(r.updated_at) }));
+    },
 
     async byTokenHash(hash: string): Promise<RuntimeAggregator | null> {
       const r = await db.selectFrom('aggregators').select(AGG_COLS).where('link_token_hash', '=', hash).executeTakeFirst();
@@ -96,6 +148,7 @@ export function createDeviceStateRepo(store: Store, clock: Clock) {
      */
     async reportCard(cardId: number, generation: number, s: { position?: 'ONLINE' | 'HOLD'; channel?: number | null; statusCode?: number | null }): Promise<boolean> {
       const now = clock.now();
+      own(cardId, now);
       const r = await db.updateTable('card_online').set({
         ...(s.position !== undefined ? { position: s.position } : {}),
         ...(s.channel !== undefined ? { channel: s.channel } : {}),
@@ -107,6 +160,7 @@ export function createDeviceStateRepo(store: Store, clock: Clock) {
 
     /** A card left its channel (whatever the generation): position HOLD. */
     async releaseCard(cardId: number): Promise<void> {
+      own(cardId, clock.now());
       await db.updateTable('card_online').set({ position: 'HOLD', updated_at: clock.now() }).where('card_id', '=', cardId).where('desired', '<>', 'online').execute();
     },
 

@@ -34,9 +34,15 @@ export interface LinkPluginOptions {
 async function plugin(app: FastifyInstance, opts: LinkPluginOptions): Promise<void> {
   const runtime = createDeviceRuntime({ store: opts.store, clock: opts.clock, outbox: opts.pools.outbox, log: app.log, ...opts.cluster?.runtime });
   app.decorate('deviceRuntime', runtime);
+  // Numbers opened or closed through the pool API here wake their sessions at once. Changes made
+  // elsewhere, and those announced without card ids (pool edits, a pool restart), reach the
+  // sessions through the runtime's desired-state watch within a second.
+  const unChanged = opts.pools.onChanged((ids) => {
+    if (ids) runtime.wakeCards(ids).catch((err: unknown) => app.log.warn({ err }, 'waking sessions failed'));
+  });
   await app.register(linkRoutes, { hub: opts.cluster?.route?.(runtime) ?? runtime.hub });
   if (opts.start) app.addHook('onReady', async () => { await runtime.start(); });
-  app.addHook('onClose', async () => { await runtime.stop(); });
+  app.addHook('onClose', async () => { unChanged(); await runtime.stop(); });
 }
 
 /** Registered at the root (not encapsulated) so `app.deviceRuntime` is visible everywhere. */
