@@ -18,6 +18,9 @@ Simulated aggregators poll <panel>/link.php exactly like real hardware. Each dev
 link token the panel issued for it: give them in the fleet file, in a tokens file
 ({"<device id>": {"token": "…", "linkUrl": "…"}} or {"<device id>": "<token>"}), or let
 --register create the aggregators and cards through the panel's admin API (/api/v1) first.
+Devices with "link": "server" in the fleet file do not poll: each listens on 127.0.0.1 (its
+"serverPort", default any free port) and the panel calls it (--register sets link mode server,
+the address and the local token).
 
   --panel <url>        panel base URL (devices poll <url>/link.php)
   --fleet <file|demo>  fleet file (see src/sim/fleet.schema.json) or the built-in demo fleet (default)
@@ -99,6 +102,8 @@ export async function run(args: string[]): Promise<number> {
     tokens = t;
   }
   const sim = new Simulator({ fleet, panelUrl: panel, ...(tokens ? { tokens } : {}) });
+  // Server-mode devices ("link": "server") listen before registration, which records their address.
+  try { await sim.listen(); } catch (e) { await sim.stop(); return err(`cannot listen for server-mode devices: ${(e as Error).message}`); }
   if (a.has('--register')) {
     const adminToken = a.get('--admin-token');
     if (!adminToken) return err('--register needs --admin-token');
@@ -119,6 +124,10 @@ export async function run(args: string[]): Promise<number> {
     return err(`cannot start the control API: ${(e as Error).message}`);
   }
   process.stdout.write(`simulating ${sim.devices.size} aggregators against ${panel}\nsimulator control: ${control.url}\n`);
+  for (const id of sim.devices.keys()) {
+    const s = sim.serverLink(id);
+    if (s) process.stdout.write(`server mode: ${id} answers http://${s.address}/port?data=${s.token}||<step>||<command>\n`);
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
