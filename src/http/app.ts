@@ -25,6 +25,7 @@ import { poolApiRoutes } from './pool-api/plugin.ts';
 import { timeFormatter } from './pool-api/time.ts';
 import type { BadKeyLimiterOptions } from './pool-api/bad-key-limiter.ts';
 import { adminApi } from './admin/plugin.ts';
+import { apiRouteCatalogue } from './admin/api-routes.ts';
 import { linkPlugin, type LinkClusterOptions } from './link/plugin.ts';
 import { deviceActionsPlugin } from './device-actions/plugin.ts';
 import { tasksPlugin } from './tasks/plugin.ts';
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('simnav', simnav);
 
   // ── Plugins (one line each) ──────────────────────────────────────────────────────────────
+  await app.register(apiRouteCatalogue, { under: '/api/v1' });
   await app.register(healthRoutes, { store: deps.store });
   await app.register(metricsRoutes, { metrics });
   await app.register(poolApiRoutes, {

@@ -20,7 +20,8 @@ import { installErrorHandlers } from '../errors.ts';
 import { authHook, isSafeMethod } from '../auth/authenticate.ts';
 import { sessionRoutes } from '../auth/session-routes.ts';
 import { createRouter, type AdminDeps } from './route.ts';
-import { buildOpenApi } from './openapi.ts';
+import { buildOpenApi, type DocRoute } from './openapi.ts';
+import type {} from './api-routes.ts'; // `app.apiRoutes`
 import { aggregatorRoutes } from './aggregators.ts';
 import { cardRoutes } from './cards.ts';
 import { poolRoutes } from './pools.ts';
@@ -79,11 +80,17 @@ export async function adminApi(app: FastifyInstance, opts: AdminApiOptions): Pro
   userRoutes(router, deps);
 
   const prefix = app.prefix;
+  /** This plugin's declarations, then what the other /api/v1 plugins serve (./api-routes.ts, when buildApp registers it). */
+  const documentedRoutes = (): DocRoute[] => {
+    const mine = new Set(router.routes.map((r) => `${String(r.method)} ${r.url}`));
+    const others = app.hasDecorator('apiRoutes') ? app.apiRoutes.filter((r) => !mine.has(`${String(r.method)} ${r.url}`)) : [];
+    return [...router.routes, ...others];
+  };
   let doc: unknown;
   router.add({
     method: 'GET', url: '/openapi.json', access: 'public', tags: ['meta'], summary: 'This API described as OpenAPI 3.1',
     async handler(_req, reply) {
-      doc ??= buildOpenApi(router.routes, { prefix, version: VERSION });
+      doc ??= buildOpenApi(documentedRoutes(), { prefix, version: VERSION });
       return reply.type('application/json; charset=utf-8').send(JSON.stringify(doc));
     },
   });

@@ -28,6 +28,19 @@ import type { ConsoleRoute } from './route.ts';
 
 export interface ConsoleApiOptions { store: Store; clock?: Clock }
 
+/** One line each for the OpenAPI document (../admin/api-routes.ts), for routes that carry none. */
+const SUMMARIES: Readonly<Record<string, string>> = {
+  'GET /aggregators/:id/layout': 'Slots as the hardware is laid out, with each slot\'s card, operator colour and online state',
+  'GET /online': 'Cards desired online or still reported online, with channel and status code',
+  'POST /online': 'Puts cards of one aggregator online (what fits the modems); answers online, refused and released places',
+  'POST /online/stop': 'Takes cards, or every card of an aggregator, offline',
+  'POST /online/:cardId/sms': 'Queues an SMS from an online card (audited without its text)',
+  'PATCH /me': 'The signed-in user\'s own language',
+  'GET /sms/:id/parts': 'The raw PDUs of a message, in order',
+  'GET /settings': 'Time zone, retention of SMS and calls, SMS storage',
+  'PUT /settings': 'Changes time zone, retention and SMS storage',
+};
+
 export async function consoleApiPlugin(app: FastifyInstance, o: ConsoleApiOptions): Promise<void> {
   const ctx: AdminCtx = { db: o.store.db, clock: o.clock ?? realClock() };
   app.addHook('onRequest', authHook(ctx));
@@ -43,7 +56,7 @@ export async function consoleApiPlugin(app: FastifyInstance, o: ConsoleApiOption
     if (app.hasRoute({ method: r.method, url: `${app.prefix}${r.url}` })) continue;
     app.route({
       method: r.method, url: r.url, ...(r.schema ? { schema: r.schema } : {}),
-      config: { access: r.access, tags: ['console'] }, handler: r.handler,
+      config: { access: r.access, tags: ['console'], summary: r.summary ?? SUMMARIES[`${r.method} ${r.url}`] ?? `${r.method} ${r.url}` }, handler: r.handler,
     });
   }
 }

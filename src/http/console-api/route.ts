@@ -6,6 +6,8 @@ export interface ConsoleRoute {
   method: HTTPMethods;
   url: string;
   access: Access;
+  /** One line for the OpenAPI document (else the plugin's table). */
+  summary?: string;
   schema?: Record<string, unknown>;
   handler(req: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }
