@@ -145,16 +145,17 @@ test('server mode / a timeout on the clock fails the request; a handed-out comma
   await client.stop();
 });
 
-test('server mode / a bad address is refused before any request', async () => {
+test('server mode / a missing or bad address or token is refused before any request', async () => {
   const lines: string[] = [];
   const clock = new FakeClock();
   const channel = new DeviceChannel({ clock, steps: { next: 1000, persist: () => {} } });
   const t = scripted();
-  for (const ip of ['evil.com/x?', 'a b', '', 'host:99999999']) {
-    const c = new ServerModeClient({ channel, clock, ip, token: 't', transport: t.transport, log: { ...silentLog, error: (_o, m) => lines.push(m ?? '') } });
+  const bad = [['evil.com/x?', 't'], ['a b', 't'], ['', 't'], ['host:99999999', 't'], ['10.0.0.5', ''], ['10.0.0.5', 'a||b']] as const;
+  for (const [ip, token] of bad) {
+    const c = new ServerModeClient({ channel, clock, ip, token, transport: t.transport, log: { ...silentLog, error: (_o, m) => lines.push(m ?? '') } });
     c.start();
     await c.stop();
   }
   assert.equal(t.calls.length, 0);
-  assert.equal(lines.length, 4);
+  assert.equal(lines.length, bad.length);
 });

@@ -66,6 +66,9 @@ export function parseServerReply(body: string): { step: number; data: string } {
 /** host[:port] as the admin API stores it (`SERVER_IP`), or a bracketed IPv6 literal. */
 const HOST_PORT = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
+/** A local token: the admin API allows 1–5 letters or digits; a legacy import may bring a little more, never the `||` separator. */
+const LOCAL_TOKEN = /^[^\s|]{1,32}$/;
+
 /** The request URL: the token as is (legacy: not encoded; ours are letters and digits), the rest encoded. */
 export function serverUrl(ip: string, token: string, step: number, command: string): string {
   return `http://${ip}/port?data=${encodeURIComponent(token)}${encodeURIComponent(`||${step}||${command}`)}`;
@@ -130,12 +133,12 @@ export class ServerModeClient {
     this.transport = o.transport ?? httpServerTransport();
   }
 
-  /** Starts the loop (once); an address that is not host[:port] is logged and nothing runs. */
+  /** Starts the loop (once); a missing or malformed address or token is logged and nothing runs. */
   start(): void {
     if (this.loop || this.abort.signal.aborted) return;
-    if (!HOST_PORT.test(this.o.ip)) {
-      this.stats.lastError = 'bad device address';
-      this.o.log.error({ aggregator: this.o.aggregatorId, ip: this.o.ip.slice(0, 80) }, 'server mode: the device address is not host[:port]; not calling it');
+    if (!HOST_PORT.test(this.o.ip) || !LOCAL_TOKEN.test(this.o.token)) {
+      this.stats.lastError = 'bad device address or token';
+      this.o.log.error({ aggregator: this.o.aggregatorId, ip: this.o.ip.slice(0, 80) }, 'server mode: the device address (host[:port]) or local token is missing or malformed; not calling it');
       return;
     }
     this.loop = this.run().catch((err: unknown) => this.o.log.error({ err, aggregator: this.o.aggregatorId }, 'server-mode client stopped'));
