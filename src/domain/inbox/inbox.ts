@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Kysely, RawBuilder } from 'kysely';
 import type { Db, Sms, Call } from '../../store/schema.ts';
+import { extractCode } from '../../codec/code-extract.ts';
 
 export interface MessageQuery {
   /** Cards to read; required for the pool API, optional for the admin API. */
@@ -21,6 +22,14 @@ export interface MessageQuery {
   limit?: number;
   /** Rows skipped (admin paging). */
   offset?: number;
+}
+
+/**
+ * What the pool API answers for a message (api.md §4 `code=N`): the whole text without `code`,
+ * else the confirmation code of that many digits, or null when the text holds none.
+ */
+export function messageAnswer(text: string, code: number | undefined): string | null {
+  return code === undefined ? text : extractCode(text, code);
 }
 
 const cap = (n: number | undefined): number => Math.min(Math.max(1, Math.floor(n ?? 100)), 1000);

@@ -7,8 +7,7 @@ import { normalizeNumber, parseFlag, parseNumberList, parsePositiveInt } from '.
 import { resolvePoolNumbers } from '../../domain/pools/resolve.ts';
 import type { PoolCard } from '../../domain/pools/resolve.ts';
 import { canSend } from '../../domain/pools/status.ts';
-import { extractCode } from '../../codec/code-extract.ts';
-import { deleteCalls, deleteSms as deleteSmsRows, listCalls, listSms, markCallsRead, markSmsRead } from '../../domain/inbox/inbox.ts';
+import { deleteCalls, deleteSms as deleteSmsRows, listCalls, listSms, markCallsRead, markSmsRead, messageAnswer } from '../../domain/inbox/inbox.ts';
 
 /** Messages per number in one getSms / getCall answer. */
 const MAX_PER_NUMBER = 100;
@@ -41,7 +40,7 @@ export const getLastSms: Action = async (c) => {
       ...(period !== undefined ? { since: now - period } : {}), ...(sender ? { sender } : {}),
     });
     for (const m of rows) {
-      const answer = code === undefined ? m.text : extractCode(m.text, code);
+      const answer = messageAnswer(m.text, code);
       if (answer === null) continue;
       if (Number(m.read) === 0) await markSmsRead(c.deps.store.db, [m.id]);
       return text(answer);
@@ -68,7 +67,7 @@ export const getSms: Action = async (c) => {
     const rows = await listSms(c.deps.store.db, { cardIds: [card.cardId], since, unreadOnly, limit: MAX_PER_NUMBER, ...(sender ? { sender } : {}) });
     const sms = [];
     for (const m of rows) {
-      const body = code === undefined ? m.text : extractCode(m.text, code);
+      const body = messageAnswer(m.text, code);
       if (body === null) continue;
       const isNew = Number(m.read) === 0;
       if (isNew) toMark.push(m.id);
