@@ -6,15 +6,15 @@
  * allocate in parallel and one aggregator never exceeds its model's capacity.
  */
 import { sql } from 'kysely';
-import { capacity, planOnline } from '../../models/index.ts';
+import { capacity } from '../../models/index.ts';
 import type { OnlineCard } from '../../models/index.ts';
 import { lockAggregator, writeTransaction } from '../../store/write-transaction.ts';
 import type { Tx } from '../../store/write-transaction.ts';
 import type { PoolCtx } from './context.ts';
 import { filterSql } from './filters.ts';
 import type { NumberFilters } from './filters.ts';
-import { placeOf } from './fleet.ts';
-import type { AggregatorInfo, FleetView } from './fleet.ts';
+import type { FleetView } from './fleet.ts';
+import { fitOnline, onlineByAggregator, onlineOn, writeOffline, writeOnline } from './online.ts';
 import { resolvePoolNumbers } from './resolve.ts';
 import { matchesFilters } from './filters.ts';
 
@@ -30,18 +30,6 @@ export interface OpenRequest {
 }
 
 interface Candidate { cardId: number; aggregatorId: number; place: string; number: string; used: boolean }
-
-/**
- * Every card that is (desired) online on this aggregator, for any pool, with the channel it was
- * seated on: the channel pins the SR-Train carriage row (`5-1` on channel 9 is row 2, not 5).
- */
-async function onlinePlaces(tx: Tx, info: AggregatorInfo): Promise<OnlineCard[]> {
-  const rows = await tx.selectFrom('card_online as co').innerJoin('cards as c', 'c.id', 'co.card_id')
-    .select(['c.place', 'co.channel']).where('co.desired', '=', 'online').where('co.aggregator_id', '=', info.id).execute();
-  const out: OnlineCard[] = [];
-  for (const r of rows) { const p = placeOf(info, r.place); if (p) out.push({ place: p, channel: r.channel }); }
-  return out;
-}
 
 /** Eligible cards of the pool on one aggregator, FREE first, then place order. */
 async function candidatesOn(tx: Tx, ctx: PoolCtx, view: FleetView, poolId: number, aggregatorId: number, req: OpenRequest, limit?: number): Promise<Candidate[]> {
@@ -101,18 +89,12 @@ async function anyMatching(tx: Tx, view: FleetView, poolId: number, req: OpenReq
   return (await q.limit(1).executeTakeFirst()) !== undefined;
 }
 
-/** Marks the chosen cards USED in this pool and online (status −3 "waiting", device-link.md §5.2). */
+/** Marks the chosen cards USED in this pool and online (./online.ts writes the online state). */
 async function markOpened(tx: Tx, ctx: PoolCtx, poolId: number, chosen: ReadonlyArray<{ cardId: number; aggregatorId: number; channel: number | null }>, touched: number[]): Promise<void> {
   const now = ctx.clock.now();
   for (const c of chosen) touched.push(c.cardId);
-  for (const c of chosen) {
-    await sql`update pool_cards set used = 1, used_at = ${now} where pool_id = ${poolId} and card_id = ${c.cardId}`.execute(tx);
-    await sql`insert into card_online (card_id, aggregator_id, desired, opened_by_pool, opened_at, channel, status_code, status_at, generation, updated_at)
-      values (${c.cardId}, ${c.aggregatorId}, 'online', ${poolId}, ${now}, ${c.channel}, -3, ${now}, 1, ${now})
-      on conflict (card_id) do update set aggregator_id = excluded.aggregator_id, desired = 'online', opened_by_pool = excluded.opened_by_pool,
-        opened_at = excluded.opened_at, channel = excluded.channel, status_code = -3, status_at = excluded.status_at, ring_caller = null,
-        ring_at = null, grab_calls = 0, generation = card_online.generation + 1, updated_at = excluded.updated_at`.execute(tx);
-  }
+  for (const c of chosen) await sql`update pool_cards set used = 1, used_at = ${now} where pool_id = ${poolId} and card_id = ${c.cardId}`.execute(tx);
+  await writeOnline(tx, now, chosen, poolId);
 }
 
 /**
@@ -125,7 +107,7 @@ async function planOn(
 ): Promise<{ chosen: Array<Candidate & { channel: number | null }>; hadCandidates: boolean }> {
   const info = view.aggregators.get(aggregatorId);
   if (!info || !info.model) return { chosen: [], hadCandidates: false };
-  const online = knownOnline ?? await onlinePlaces(tx, info);
+  const online = knownOnline ?? await onlineOn(tx, info);
   // Small pages usually decide a small `want` (planOnline costs per candidate); the full list
   // only when they do not. A prefetched first page (the walk's own query) replaces the first read.
   const pages: Array<number | undefined> = want === 'max' || restrictTo ? [undefined] : [Math.max(4, want * 2), Math.max(64, want * 8), undefined];
@@ -134,33 +116,10 @@ async function planOn(
     let cands = pre ? pre.cands : await candidatesOn(tx, ctx, view, poolId, aggregatorId, req, limit);
     if (restrictTo) cands = cands.filter((c) => restrictTo.has(c.cardId));
     if (cands.length === 0) return { chosen: [], hadCandidates: false };
-    const withPlace = cands.flatMap((c) => { const p = placeOf(info, c.place); return p ? [{ c, p }] : []; });
-    const plan = planOnline(info.model, info.settings, { online, candidates: withPlace.map((x) => x.p), want });
-    const chosen: Array<Candidate & { channel: number | null }> = [];
-    plan.places.forEach((p, i) => {
-      const hit = withPlace.find((x) => x.p.line === p.line && x.p.slot === p.slot);
-      if (hit) chosen.push({ ...hit.c, channel: plan.seats[i]?.channel ?? null });
-    });
+    const chosen = fitOnline(info, online, cands, want);
     if (limit === undefined || chosen.length >= (want as number) || (pre ? pre.complete : cands.length < limit)) return { chosen, hadCandidates: true };
   }
   return { chosen: [], hadCandidates: false };
-}
-
-/** Cards online on every aggregator (any pool), with their channels: one query. */
-async function onlineMap(tx: Tx, view: FleetView): Promise<Map<number, OnlineCard[]>> {
-  const { rows } = await sql<{ aggregatorId: number; place: string; channel: number | null }>`
-    select co.aggregator_id as "aggregatorId", c.place as place, co.channel as channel
-    from card_online co inner join cards c on c.id = co.card_id where co.desired = 'online'`.execute(tx);
-  const out = new Map<number, OnlineCard[]>();
-  for (const r of rows) {
-    const info = view.aggregators.get(r.aggregatorId);
-    const p = info ? placeOf(info, r.place) : null;
-    if (!p) continue;
-    const list = out.get(r.aggregatorId) ?? [];
-    list.push({ place: p, channel: r.channel });
-    out.set(r.aggregatorId, list);
-  }
-  return out;
 }
 
 /**
@@ -248,7 +207,7 @@ export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest)
   } else if (ctx.store.dialect === 'sqlite') {
     // SQLite: one serialised write transaction walks the aggregators in order.
     result = await writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
-      const online = await onlineMap(tx, view);
+      const online = await onlineByAggregator(tx, view);
       if (!req.repeat) {
         // One read per aggregator visited: the probe for the next aggregator with FREE cards is
         // also the first page of its candidates.
@@ -279,7 +238,7 @@ export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest)
     const db = ctx.store.db;
     const skipped: number[] = [];
     let found: string | null = null;
-    const online = await onlineMap(db, view);
+    const online = await onlineByAggregator(db, view);
     for await (const aggId of walkAggregators(ctx, db, view, poolId, req, online)) {
       if ((await planOn(db, ctx, view, poolId, aggId, req, 1, undefined, online.get(aggId) ?? [])).chosen.length === 0) continue;
       const r = await tryAggregator(ctx, view, poolId, aggId, req, true, touched);
@@ -343,14 +302,6 @@ export async function openNumbers(ctx: PoolCtx, poolId: number, req: OpenRequest
   return result;
 }
 
-async function takeOffline(tx: Tx, now: number, cardIds: readonly number[]): Promise<void> {
-  for (let i = 0; i < cardIds.length; i += 500) {
-    await sql`update card_online set desired = 'offline', status_code = null, status_at = ${now}, channel = null, ring_caller = null,
-      ring_at = null, grab_calls = 0, generation = generation + 1, updated_at = ${now}
-      where card_id in (${sql.join(cardIds.slice(i, i + 500))}) and desired = 'online'`.execute(tx);
-  }
-}
-
 /** closeNumber (api.md §3): idempotent; BAD_NUMBER only when none of the numbers is in the pool. */
 export async function closeNumbers(ctx: PoolCtx, poolId: number, numbers: readonly string[]): Promise<{ ok: true } | { ok: false; code: 'BAD_NUMBER' }> {
   // No transaction: the read decides only which cards; taking them offline is one idempotent
@@ -358,8 +309,8 @@ export async function closeNumbers(ctx: PoolCtx, poolId: number, numbers: readon
   const found = await resolvePoolNumbers(ctx.store.db, ctx.store.dialect, poolId, numbers);
   if (found.size === 0) return { ok: false, code: 'BAD_NUMBER' };
   const ids = [...found.values()].map((c) => c.cardId);
-  await takeOffline(ctx.store.db, ctx.clock.now(), ids);
-  ctx.changed(ids);
+  const changed = await writeOffline(ctx.store.db, ctx.clock.now(), ids);
+  if (changed.length > 0) ctx.changed(changed);
   return { ok: true };
 }
 

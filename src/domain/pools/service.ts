@@ -16,6 +16,7 @@ import type { PoolCtx } from './context.ts';
 import { createFleet } from './fleet.ts';
 import * as m from './membership.ts';
 import * as a from './allocation.ts';
+import * as o from './online.ts';
 import type { NumberFilters } from './filters.ts';
 import { createPoolViews } from './views.ts';
 import { createSmsOutbox } from './outbox.ts';
@@ -29,6 +30,7 @@ export function createPoolService({ store, clock }: PoolServiceDeps) {
   let epoch = 0;
   const fleet = createFleet(store, clock);
   const changeListeners = new Set<(cardIds?: readonly number[]) => void>();
+  const invalidateListeners = new Set<() => void>();
   const ctx: PoolCtx = {
     store, clock, fleet,
     changed: (cardIds) => {
@@ -49,7 +51,15 @@ export function createPoolService({ store, clock }: PoolServiceDeps) {
     views,
     outbox,
     /** Drops every cache (after changes made outside this service: cards, aggregators, operators). */
-    invalidate(): void { epoch++; fleet.invalidate(); byKey.clear(); },
+    invalidate(): void {
+      epoch++; fleet.invalidate(); byKey.clear();
+      for (const l of invalidateListeners) { try { l(); } catch { /* a listener's fault is its own */ } }
+    },
+    /** Told of every `invalidate()` (src/http/events publishes it: cards or aggregators were edited). */
+    onInvalidated(listener: () => void): () => void {
+      invalidateListeners.add(listener);
+      return () => { invalidateListeners.delete(listener); };
+    },
     /**
      * These cards' USED flag or online state changed outside this service (e.g. relayed from
      * another node): the views re-read just them on the next read.
@@ -89,6 +99,9 @@ export function createPoolService({ store, clock }: PoolServiceDeps) {
     closeNumbers: (poolId: number, numbers: readonly string[]) => a.closeNumbers(ctx, poolId, numbers),
     restart: (poolId: number, keep: boolean) => a.restartPool(ctx, poolId, keep),
     status: (poolId: number, f: NumberFilters) => views.poolStatus(poolId, f),
+    /** The console's Online page: put chosen cards of one aggregator online / take cards offline (./online.ts). */
+    putOnline: (cardIds: readonly number[], opts: { replace: boolean; poolScope: readonly number[] | null }) => o.putCardsOnline(ctx, cardIds, opts),
+    takeOffline: (sel: { cardIds?: readonly number[]; aggregatorId?: number }, poolScope: readonly number[] | null) => o.takeCardsOffline(ctx, sel, poolScope),
   };
 }
 
