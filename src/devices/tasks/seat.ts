@@ -7,6 +7,7 @@
  */
 import { parseActivation, parsePackAnswer, parseSmartPayload } from '../../codec/index.ts';
 import { parseRegistration } from '../../codec/at/creg.ts';
+import type { DeviceChannel } from '../channel/channel.ts';
 import type { SeatTarget } from '../drivers/driver.ts';
 import { command, pause, type ModemIo } from './modem-io.ts';
 
@@ -65,26 +66,49 @@ export async function seatAndRegister(io: ModemIo, targets: readonly SeatTarget[
   return out;
 }
 
+type SmartState = Extract<ReturnType<typeof parseSmartPayload>, { kind: 'state' }>;
+/** The last `state` object per modem of each SMART channel (the firmware pushes one only on a change). */
+const smartStates = new WeakMap<DeviceChannel, Map<number, SmartState>>();
+
+/** Starts following a SMART channel's state objects (from what the stream still holds); idempotent. */
+function lastStates(ch: DeviceChannel): Map<number, SmartState> {
+  let states = smartStates.get(ch);
+  if (states) return states;
+  const map = new Map<number, SmartState>();
+  const note = (m: { text: string }): void => { const p = parseSmartPayload(m.text); if (p.kind === 'state' && p.modem !== null) map.set(p.modem, p); };
+  for (const m of ch.unsolicited.list({})) note(m);
+  ch.unsolicited.subscribe({}, note);
+  smartStates.set(ch, map);
+  states = map;
+  return states;
+}
+
+/** A fresh state after seating is waited for this long; then the last one the modem sent counts (a card already in place pushes none). */
+const SMART_FRESH_STATE_MS = 30_000;
+
 /** SMART: each card goes in with its own `.modem<m>.card:<k>`; the firmware then pushes the modem's state. */
 async function seatSmart(io: ModemIo, targets: readonly SeatTarget[]): Promise<Map<number, SeatOutcome>> {
   const out = new Map<number, SeatOutcome>();
+  const known = lastStates(io.ch);
   const mark = io.ch.unsolicited.mark();
   const cmds = io.driver.seat(targets, null);
   for (const [i, t] of targets.entries()) {
     const answer = await command(io, cmds[i]!, 120_000);
     if (answer === null || answer.trim() !== '1') out.set(t.channel, { ok: false, code: 'seat', detail: answer === null ? 'no answer' : answer.slice(0, 20) });
   }
-  for (const t of targets) {
-    if (out.has(t.channel)) continue;
-    const state = (m: { text: string }) => {
-      const p = parseSmartPayload(m.text);
-      return p.kind === 'state' && p.modem === t.channel && (p.card === null || Number(p.card) === t.position) && (registered(p.code) || p.code === 3) ? p : null;
+  // Every modem's state is waited for at the same time (a card already in place costs one wait, not one each).
+  await Promise.all(targets.filter((t) => !out.has(t.channel)).map(async (t) => {
+    const fits = (p: SmartState): boolean => p.modem === t.channel && (p.card === null || Number(p.card) === t.position) && (registered(p.code) || p.code === 3);
+    const state = (m: { text: string } | null): SmartState | null => {
+      const p = m ? parseSmartPayload(m.text) : null;
+      return p?.kind === 'state' && fits(p) ? p : null;
     };
-    const msg = await io.ch.unsolicited.waitFor({ predicate: (m) => state(m) !== null }, { since: mark, timeoutMs: REGISTRATION_WAIT_MS });
-    const p = msg ? state(msg) : null;
+    const fresh = (ms: number) => io.ch.unsolicited.waitFor({ predicate: (m) => state(m) !== null }, { since: mark, timeoutMs: ms });
+    const last = known.get(t.channel);
+    const p = state(await fresh(SMART_FRESH_STATE_MS)) ?? (last && fits(last) ? last : state(await fresh(REGISTRATION_WAIT_MS - SMART_FRESH_STATE_MS)));
     if (!p) out.set(t.channel, { ok: false, code: 'registration', detail: 'no state from the device' });
     else if (p.code === 3) out.set(t.channel, { ok: false, code: 'denied', detail: 'stat 3' });
     else out.set(t.channel, { ok: true, ...(p.iccid ? { iccid: p.iccid.toUpperCase() } : {}), ...(p.operator ? { operator: p.operator } : {}), ...(p.network ? { network: p.network } : {}) });
-  }
+  }));
   return out;
 }
