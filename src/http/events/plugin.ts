@@ -5,8 +5,8 @@
  *
  * It creates the panel's event bus (src/domain/events/bus.ts) and exposes it as `app.events`, so
  * any surface or service built after it can `app.events.publish({ type: 'sms.received', … })`;
- * starts the store watch (./store-watch.ts) that publishes changes written by code that does not
- * publish itself; and serves `GET /api/v1/events` (./events-route.ts) behind the admin API's
+ * publishes the pool service's changes (./writer-events.ts); starts the store watch
+ * (./store-watch.ts) that publishes changes written by code that does not publish itself; and serves `GET /api/v1/events` (./events-route.ts) behind the admin API's
  * authentication (session cookie or bearer token). Not encapsulated (so `app.events` is visible to
  * siblings); the route and its hook live in an encapsulated child under `/api/v1`.
  */
@@ -19,6 +19,7 @@ import { authHook } from '../auth/authenticate.ts';
 import { classifyError, sendError } from '../errors.ts';
 import { registerEventsRoute } from './events-route.ts';
 import { startStoreWatch } from './store-watch.ts';
+import { publishWriterEvents } from './writer-events.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,6 +44,12 @@ async function eventsPluginImpl(app: FastifyInstance, o: EventsPluginOptions): P
   const ctx: AdminCtx = { db: o.store.db, clock };
   const bus = o.bus ?? createEventBus({ clock, onError: (err) => app.log.warn({ err }, 'events: a subscriber failed') });
   app.decorate('events', bus);
+  // buildApp decorates `simnav` (with the pool service) before registering this plugin.
+  const pools = app.simnav?.pools;
+  if (pools) {
+    const stop = publishWriterEvents({ bus, clock, pools });
+    app.addHook('onClose', async () => { stop(); });
+  }
   if (o.watch !== false) {
     const intervalMs = typeof o.watch === 'object' ? o.watch.intervalMs : 1000;
     let watch: Awaited<ReturnType<typeof startStoreWatch>> | null = null;

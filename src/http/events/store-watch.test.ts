@@ -21,7 +21,7 @@ test('store watch / SMS, calls, card status and online flips written by others a
     const bus = createEventBus({ clock });
     const got: Stamped[] = [];
     bus.subscribe((e) => got.push(e));
-    const watch = await startStoreWatch({ store, clock, bus, intervalMs: 1000 });
+    const watch = await startStoreWatch({ store, clock, bus, intervalMs: 1000, flipCheckMs: 0, safetyNetMs: 0 });
     assert.equal(got.length, 0);
 
     await store.db.insertInto('sms').values({ card_id: c.value.id, number: '79990000001', sender: 'Bank', text: 'code 1234', sent_at: null, received_at: clock.now() }).execute();
@@ -53,6 +53,27 @@ test('store watch / SMS, calls, card status and online flips written by others a
     await store.db.updateTable('cards').set({ comment: 'x', updated_at: clock.now() + 1 }).execute();
     for (let i = 0; i < 3; i++) await watch.tick();
     assert.deepEqual(got.map((e) => e.type).filter((t) => t.endsWith('.changed')).sort(), ['cards.changed', 'pool.changed']);
+    watch.stop();
+  } finally {
+    await store.close();
+  }
+});
+
+test('store watch / the fingerprint safety net and the online flips run at their own slower pace', async () => {
+  const store = await createTestStore('sqlite');
+  try {
+    const clock = new FakeClock(Date.UTC(2026, 0, 1));
+    const bus = createEventBus({ clock });
+    const got: Stamped[] = [];
+    bus.subscribe((e) => got.push(e));
+    const watch = await startStoreWatch({ store, clock, bus, intervalMs: 1000, flipCheckMs: 5_000, safetyNetMs: 30_000 });
+    await store.db.insertInto('pools').values({ title: 'p', key_hash: 'h', created_at: clock.now(), updated_at: clock.now() }).execute();
+    // Per-second ticks within the safety net's period read only what is new by id or time.
+    for (let i = 0; i < 5; i++) await watch.tick();
+    assert.equal(got.filter((e) => e.type === 'pool.changed').length, 0);
+    await clock.advance(30_000);
+    await watch.tick();
+    assert.equal(got.filter((e) => e.type === 'pool.changed').length, 1);
     watch.stop();
   } finally {
     await store.close();

@@ -1,10 +1,15 @@
 /**
  * Publishes what changed in the store onto the event bus, for writers that do not publish
- * themselves (the device runtime, the pool API, another node of the cluster): new SMS and calls
- * (by id), card online state and task rows (by `updated_at`), aggregators going online/offline
- * (by `last_heard_at` against the online window), and inventory / pool / aggregator edits (by a
- * count-and-newest fingerprint per table). A few small queries per
- * `intervalMs` for the whole server, however many pages are open — the pages never poll.
+ * themselves (the device runtime, the SMS intake, another node of the cluster): new SMS and calls
+ * (by id), card online state and task rows (by `updated_at`) — each an indexed range read of what
+ * is new since the last tick, every `intervalMs` — and aggregators going online/offline (by
+ * `last_heard_at` against the online window, every `flipCheckMs`).
+ *
+ * Inventory, pool and aggregator edits are published by their writers (the pool service's
+ * changes and invalidations, see ./plugin.ts); a count-and-newest fingerprint per table, every
+ * `safetyNetMs`, is only the safety net for writers that do not (an import run by another
+ * process, a scan filling in numbers). It used to run every third second and count USED marks
+ * over every pool member: tens of milliseconds of blocked server with 100 000 cards.
  * Events may arrive twice when a writer also publishes directly; the console dedups by id.
  */
 import type { Store } from '../../store/open-store.ts';
@@ -12,7 +17,19 @@ import type { Clock } from '../../lib/clock.ts';
 import type { EventBus, TaskProgressEvent } from '../../domain/events/bus.ts';
 import { ONLINE_WINDOW_MS } from '../../domain/aggregators/aggregators.ts';
 
-export interface StoreWatchOptions { store: Store; clock: Clock; bus: EventBus; intervalMs?: number; onError?: (err: unknown) => void }
+export interface StoreWatchOptions {
+  store: Store; clock: Clock; bus: EventBus;
+  /** New SMS, calls, card states and task rows: default 1 s. */
+  intervalMs?: number;
+  /** Aggregators online/offline (a 60 s window, so a few seconds late is fine): default 5 s. */
+  flipCheckMs?: number;
+  /** Table fingerprints, the safety net for writers that do not publish: default 30 s. */
+  safetyNetMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+export const FLIP_CHECK_MS = 5_000;
+export const SAFETY_NET_MS = 30_000;
 
 const TASK_STATUSES = new Set<TaskProgressEvent['status']>(['queued', 'running', 'suspended', 'done', 'cancelled', 'error']);
 
@@ -29,7 +46,10 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
   let tasksSince = o.clock.now();
   const online = new Map<number, boolean>();
   let stopped = false;
-  let ticks = 0;
+  const flipEvery = o.flipCheckMs ?? FLIP_CHECK_MS;
+  const netEvery = o.safetyNetMs ?? SAFETY_NET_MS;
+  let lastFlips = -Infinity;
+  let lastNet = -Infinity;
   let timer: ReturnType<Clock['setTimeout']> | null = null;
   let running: Promise<void> | null = null;
 
@@ -67,8 +87,9 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       o.bus.publish({ type: 'task.progress', taskId: t.id, aggregatorId: t.aggregator_id, kind: t.kind, status, total: t.total, progress: t.progress, success: t.success, errors: t.errors });
     }
     tasksSince = nextTasks;
-    // Fingerprints are cheap now (indexes), but list reloads need no more than every third tick.
-    if (ticks++ % 3 === 0) await fingerprints();
+    if (now - lastNet >= netEvery) { lastNet = now; await fingerprints(); }
+    if (now - lastFlips < flipEvery) return;
+    lastFlips = now;
     const aggs = await db.selectFrom('aggregators').select(['id', 'last_heard_at']).execute();
     for (const a of aggs) {
       const isOnline = a.last_heard_at !== null && now - a.last_heard_at <= ONLINE_WINDOW_MS;
@@ -79,9 +100,9 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
   }
 
   /**
-   * Inventory, pools and aggregators changed by anyone (admin API, pool API, import, another
-   * node): a cheap fingerprint per table — row count plus the newest change time — compared with
-   * the last one; a difference publishes one `*.changed` event so open pages reload.
+   * Inventory, pools and aggregators changed by a writer that did not publish: a fingerprint per
+   * table — row count plus the newest change time — compared with the last one; a difference
+   * publishes one `*.changed` event so open pages reload.
    */
   const prints = new Map<string, string>();
   async function fingerprints(): Promise<void> {
@@ -95,9 +116,10 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       eb.selectFrom('pools').select((e) => e.fn.countAll<number>().as('n')).as('n'),
       eb.selectFrom('pools').select((e) => e.fn.max('updated_at').as('t')).as('t'),
     ]).executeTakeFirst();
+    // No count of USED marks (a scan of every member): a new mark moves the newest used_at, and
+    // poolRestart, which clears them, goes through the pool service, which publishes.
     const members = await db.selectNoFrom((eb) => [
       eb.selectFrom('pool_cards').select((e) => e.fn.countAll<number>().as('n')).as('n'),
-      eb.selectFrom('pool_cards').select((e) => e.fn.countAll<number>().as('u')).where('used', '=', 1).as('u'),
       eb.selectFrom('pool_cards').select((e) => e.fn.max('added_at').as('t')).as('t'),
       eb.selectFrom('pool_cards').select((e) => e.fn.max('used_at').as('v')).as('v'),
     ]).executeTakeFirst();
