@@ -36,7 +36,7 @@ const taskSchema = {
   properties: {
     id: { type: 'integer' }, aggregatorId: { type: 'integer' }, kind: { type: 'string' }, status: { type: 'string' },
     total: { type: 'integer' }, progress: { type: 'integer' }, success: { type: 'integer' }, errors: { type: 'integer' },
-    report: { type: 'array', items: { type: 'object', required: ['place', 'code'], properties: { place: { type: 'string' }, code: { type: 'string' }, detail: { type: 'string' } } } },
+    report: { type: 'array', items: { type: 'object', required: ['place', 'code', 'text'], properties: { place: { type: 'string' }, code: { type: 'string' }, text: { type: 'string' }, detail: { type: 'string' } } } },
     etaMs: { type: ['integer', 'null'] }, createdAt: { type: 'integer' }, startedAt: { type: ['integer', 'null'] },
     finishedAt: { type: ['integer', 'null'] }, updatedAt: { type: 'integer' },
   },

@@ -7,7 +7,7 @@
  */
 import type { AdminCtx } from '../../domain/auth/outcome.ts';
 import type { Principal } from '../../domain/auth/principal.ts';
-import type { TaskQueue } from '../../domain/tasks/tasks.ts';
+import { reportText, type TaskQueue } from '../../domain/tasks/tasks.ts';
 import { apiKind, checkTaskParams, isTaskKind, QUEUE_KIND, TASK_KINDS, unitsFor, type SendSmsParams } from '../../domain/tasks/params.ts';
 import { driverFor } from '../../devices/drivers/driver.ts';
 import { RUNNABLE_KINDS } from '../../devices/tasks/run-unit.ts';
@@ -17,7 +17,8 @@ import type { ErrorCode } from '../errors.ts';
 export interface TaskDto {
   id: number; aggregatorId: number; kind: string; status: string;
   total: number; progress: number; success: number; errors: number;
-  report: Array<{ place: string; code: string; detail?: string }>;
+  /** Per slot: its place, the report code, the code in words (src/domain/tasks REPORT_CODES) and a detail. */
+  report: Array<{ place: string; code: string; text: string; detail?: string }>;
   /** Estimated ms left while running (mean time per finished unit), else null. */
   etaMs: number | null;
   createdAt: number; startedAt: number | null; finishedAt: number | null; updatedAt: number;
@@ -37,7 +38,7 @@ function report(json: string): TaskDto['report'] {
     const v: unknown = JSON.parse(json);
     if (!Array.isArray(v)) return [];
     return v.filter((e): e is { place: unknown; code: unknown; detail?: unknown } => typeof e === 'object' && e !== null)
-      .map((e) => ({ place: String(e.place ?? ''), code: String(e.code ?? ''), ...(e.detail !== undefined && e.detail !== null ? { detail: String(e.detail) } : {}) }));
+      .map((e) => ({ place: String(e.place ?? ''), code: String(e.code ?? ''), text: reportText(String(e.code ?? '')), ...(e.detail !== undefined && e.detail !== null ? { detail: String(e.detail) } : {}) }));
   } catch { return []; }
 }
 
