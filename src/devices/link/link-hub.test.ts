@@ -82,3 +82,39 @@ test('link / hostile payloads never crash and get an empty body or a normal answ
     assert.equal(await w.poll('token=1234567890&step=0&data=REQUEST'), '{data}0#!#REQUEST');
   } finally { await w.close(); }
 });
+
+test('link / liveness of many devices is written in few statements, never one per poll; a rotated-out token stops working after forget', async () => {
+  const store = await createTestStore('sqlite');
+  try {
+    const clock = new FakeClock();
+    const repo = createDeviceStateRepo(store, clock);
+    const writes = { single: 0, batches: 0, rows: 0 };
+    const counted = { ...repo, touch: async (id: number, at: number) => { writes.single++; await repo.touch(id, at); },
+      touchMany: async (e: ReadonlyArray<readonly [number, number]>) => { writes.batches++; writes.rows += e.length; await repo.touchMany(e); } };
+    const hub = new LinkHub({ repo: counted, clock, touchEveryMs: 5000 });
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i++) ids.push(await addAggregator(store, 'SR-Board', String(4_100_000_000 + i)));
+    const round = () => Promise.all(ids.map((_, i) => hub.handle({ token: String(4_100_000_000 + i), step: '0', data: 'REQUEST' })));
+    await round();
+    await round(); // within touchEveryMs: nothing more to write
+    await hub.flushLiveness();
+    assert.equal(writes.single, 0);
+    assert.equal(writes.rows, 40, 'each device once');
+    assert.ok(writes.batches < 40, `${writes.batches} statements for 40 devices`);
+    const heard = await store.db.selectFrom('aggregators').select('last_heard_at').where('id', 'in', ids).execute();
+    assert.ok(heard.every((r) => Number(r.last_heard_at) === clock.now()));
+    await clock.advance(6000);
+    await round();
+    await hub.flushLiveness();
+    assert.equal(writes.rows, 80);
+    const again = await store.db.selectFrom('aggregators').select('last_heard_at').where('id', 'in', ids).execute();
+    assert.ok(again.every((r) => Number(r.last_heard_at) === clock.now()));
+    // The clear-token cache is dropped with the link: a token changed in the store stops working.
+    await store.db.updateTable('aggregators').set({ link_token_hash: 'rotated' }).where('id', '=', ids[0]!).execute();
+    hub.forget(ids[0]!);
+    assert.equal(await hub.handle({ token: '4100000000', step: '0', data: 'REQUEST' }), '');
+    hub.close();
+  } finally {
+    await store.close();
+  }
+});

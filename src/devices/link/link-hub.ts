@@ -2,9 +2,11 @@
  * The device link endpoint's logic (device-link.md §2.1, §2.6, §2.7; issue #5 item 1): finds the
  * aggregator of a poll by the sha256 of its token, feeds the poll into that aggregator's command
  * channel (src/devices/channel) and returns the body to answer. No database work happens on the
- * hot path once a token is known: liveness (`last_heard_at`) is written at most every
- * `touchEveryMs`, the step counter is written coalesced. An unknown token gets an empty body,
- * creates no state (a bounded negative cache only) and is logged at most once per minute.
+ * hot path once a token is known: a known token maps to its aggregator without hashing it again,
+ * liveness (`last_heard_at`) is noted at most every `touchEveryMs` per device and written for many
+ * devices in one statement (one write in flight; what arrives meanwhile goes in the next), the step
+ * counter is written coalesced. An unknown token gets an empty body, creates no state (a bounded
+ * negative cache only) and is logged at most once per minute.
  */
 import { parseLinkRequest, type LinkRequest, type QueryInput } from '../../codec/index.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -50,6 +52,11 @@ export function carrierLimitMs(settingsJson: string): number {
 export class LinkHub {
   private readonly links = new Map<number, DeviceLink & { touchedAt: number; stepWrite: { pending: number | null; busy: boolean } }>();
   private readonly byHash = new Map<string, number>();
+  /** Known tokens in clear → aggregator (skips a sha256 per poll); bounded, emptied on `forget`. */
+  private readonly byToken = new Map<string, number>();
+  /** Liveness noted but not written yet (aggregator → time), and whether a write is in flight. */
+  private readonly heard = new Map<number, number>();
+  private touching: Promise<void> | null = null;
   private readonly unknown = new Map<string, number>();
   private readonly loading = new Map<string, Promise<number | null>>();
   private readonly listeners = new Set<(link: DeviceLink) => void>();
@@ -94,11 +101,17 @@ export class LinkHub {
     l.channel.close();
     this.links.delete(aggregatorId);
     for (const [h, id] of this.byHash) if (id === aggregatorId) this.byHash.delete(h);
+    for (const [t, id] of this.byToken) if (id === aggregatorId) this.byToken.delete(t);
   }
 
-  /** Closes every channel. */
+  /** Closes every channel (liveness noted so far is still written). */
   close(): void {
     for (const id of [...this.links.keys()]) this.forget(id);
+  }
+
+  /** Resolves when the liveness noted so far is written (tests, shutdown). */
+  async flushLiveness(): Promise<void> {
+    while (this.touching) await this.touching;
   }
 
   /**
@@ -110,12 +123,17 @@ export class LinkHub {
     const parsed = parseLinkRequest(query);
     if (!parsed.ok) { this.counters.malformed++; this.reject(parsed.error.code); return HOLD_BODY; }
     const req = parsed.value;
-    const hash = tokenHash(req.token);
-    let id = this.byHash.get(hash);
+    let id = this.byToken.get(req.token);
     if (id === undefined) {
-      const found = await this.lookup(hash);
-      if (found === null) { this.reject('UNKNOWN_TOKEN'); return HOLD_BODY; }
-      id = found;
+      const hash = tokenHash(req.token);
+      id = this.byHash.get(hash) ?? undefined;
+      if (id === undefined) {
+        const found = await this.lookup(hash);
+        if (found === null) { this.reject('UNKNOWN_TOKEN'); return HOLD_BODY; }
+        id = found;
+      }
+      if (this.byToken.size >= 100_000) this.byToken.clear();
+      if (this.links.has(id)) this.byToken.set(req.token, id);
     }
     const link = this.links.get(id);
     if (!link || !link.aggregator.enabled) { this.reject('DISABLED'); return HOLD_BODY; }
@@ -135,9 +153,23 @@ export class LinkHub {
     const now = this.clock.now();
     if (now - link.touchedAt >= this.touchEveryMs) {
       link.touchedAt = now;
-      this.repo.touch(link.aggregator.id, now).catch((e: unknown) => this.log.error({ err: e, aggregator: link.aggregator.id }, 'liveness write failed'));
+      this.heard.set(link.aggregator.id, now);
+      if (!this.touching) this.touching = this.writeLiveness();
     }
     return body;
+  }
+
+  /** Writes the noted liveness in batches until none is left; one batch in flight at a time. */
+  private async writeLiveness(): Promise<void> {
+    try {
+      while (this.heard.size > 0) {
+        const batch = [...this.heard];
+        this.heard.clear();
+        await this.repo.touchMany(batch).catch((e: unknown) => this.log.error({ err: e, devices: batch.length }, 'liveness write failed'));
+      }
+    } finally {
+      this.touching = null;
+    }
   }
 
   private async lookup(hash: string): Promise<number | null> {

@@ -5,6 +5,7 @@
  * runtime acted on), one-off device requests, queued outgoing SMS and the per-aggregator lease.
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Store } from '../../store/open-store.ts';
 import type { Clock } from '../../lib/clock.ts';
 
@@ -123,6 +124,17 @@ export function createDeviceStateRepo(store: Store, clock: Clock) {
 
     async touch(id: number, at: number): Promise<void> {
       await db.updateTable('aggregators').set({ last_heard_at: at }).where('id', '=', id).execute();
+    },
+
+    /** Liveness of many devices in one statement per 300 (`[aggregatorId, heardAt]`). */
+    async touchMany(entries: ReadonlyArray<readonly [number, number]>): Promise<void> {
+      for (let i = 0; i < entries.length; i += 300) {
+        const chunk = entries.slice(i, i + 300);
+        if (chunk.length === 1) { await db.updateTable('aggregators').set({ last_heard_at: chunk[0]![1] }).where('id', '=', chunk[0]![0]).execute(); continue; }
+        const cases = sql.join(chunk.map(([id, at]) => sql`WHEN ${id} THEN CAST(${at} AS BIGINT)`), sql` `);
+        await db.updateTable('aggregators').set({ last_heard_at: sql<number>`CASE id ${cases} END` })
+          .where('id', 'in', chunk.map(([id]) => id)).execute();
+      }
     },
 
     async saveStep(id: number, next: number): Promise<void> {
