@@ -252,13 +252,14 @@ export function driverFor(modelId: string): Driver | undefined {
         dial: (c, n) => `call:${dialNumber(n)},${c}`,
         hangup: (c) => `command:hangup,${c}`,
         // §4.8: type query, manual mode while the modems are set up and get their first card, then SMART mode, saved.
+        // Replies are matched by the `sign` the channel adds from the step (a fixed sign would match no step).
         init: () => {
           const modems = Array.from({ length: model.modemChannels(DEFAULT_SETTINGS) }, (_, i) => i + 1);
           const all = (f: (m: number) => string): string => modems.map(f).join('&&');
           return [
-            '.set.dev.type:sign=SRN_init', 'set.dev.mode:manual',
+            '.set.dev.type', 'set.dev.mode:manual',
             all((m) => `modem${m}.send:AT+CLIP=1`), all((m) => `modem${m}.send:AT&W0`),
-            `display:FE&&set.dev.mode:smart&&${all((m) => `modem${m}.card:1`)}&&.save:sign=init`,
+            `display:FE&&set.dev.mode:smart&&${all((m) => `modem${m}.card:1`)}&&.save`,
           ];
         },
       };
