@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../lib/clock.ts';
 import { DeviceChannel } from '../channel/channel.ts';
 import { silentLog, type RuntimeLog } from './link-hub.ts';
-import { parseServerReply, serverUrl, ServerModeClient, type ServerResponse, type ServerTransport } from './server-mode.ts';
+import { createServer, type ServerResponse as HttpResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { httpServerTransport, parseServerReply, serverUrl, ServerModeClient, type ServerResponse, type ServerTransport } from './server-mode.ts';
 
 interface Call { readonly step: number; readonly command: string; readonly signal: AbortSignal; answer(r: ServerResponse): void }
 
@@ -158,4 +160,43 @@ test('server mode / a missing or bad address or token is refused before any requ
   }
   assert.equal(t.calls.length, 0);
   assert.equal(lines.length, bad.length);
+});
+
+test('server mode / the HTTP transport over loopback: body and status; a reply over 1 MiB, a dropped connection and an abort are failures, never throws; a request after the device closed the idle connection goes through', async () => {
+  const hung: HttpResponse[] = [];
+  const server = createServer((req, res) => {
+    const data = new URL(req.url!, 'http://x').searchParams.get('data') ?? '';
+    if (data.endsWith('big')) res.end('1#!#' + 'x'.repeat(1024 * 1024 + 10));
+    else if (data.endsWith('forbidden')) res.writeHead(403).end();
+    else if (data.endsWith('drop')) res.destroy();
+    else if (data.endsWith('hang')) hung.push(res);
+    else if (data.endsWith('close')) res.setHeader('connection', 'close').end('0#!#REQUEST');
+    else res.end(`7#!#${data}`);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const ip = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const t = httpServerTransport();
+  const get = (cmd: string, signal = new AbortController().signal) => t(serverUrl(ip, 'ab12C', 7, cmd), signal);
+  try {
+    assert.deepEqual(await get('dev:serial'), { ok: true, status: 200, body: '7#!#ab12C||7||dev:serial' });
+    assert.deepEqual(await get('forbidden'), { ok: true, status: 403, body: '' });
+    const big = await get('big');
+    assert.ok(!big.ok && /larger than/.test(big.error));
+    assert.equal((await get('drop')).ok, false);
+    const ac = new AbortController();
+    const pending = get('hang', ac.signal);
+    while (hung.length === 0) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    assert.equal((await pending).ok, false);
+    // The server drops every idle kept-alive socket: the next request still goes through.
+    await get('close');
+    server.closeIdleConnections();
+    assert.deepEqual(await get('again'), { ok: true, status: 200, body: '7#!#ab12C||7||again' });
+  } finally {
+    t.close();
+    for (const r of hung) r.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
 });

@@ -77,10 +77,14 @@ export function serverUrl(ip: string, token: string, step: number, command: stri
 /** Largest reply read from a device (a full SIM listed by `modem>sms:4` stays far below). */
 const MAX_REPLY_BYTES = 1024 * 1024;
 
-/** GET over node:http with a kept-alive agent of one socket (so one connection per device). */
+/**
+ * GET over node:http with a kept-alive agent of one socket (so one connection per device). A
+ * kept-alive socket the device closed meanwhile fails at once (ECONNRESET on reuse): that request
+ * never reached the device, so it is tried once more on a fresh connection.
+ */
 export function httpServerTransport(): ServerTransport & { close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const get = (url: string, signal: AbortSignal): Promise<ServerResponse> => new Promise((resolve) => {
+  const once = (url: string, signal: AbortSignal): Promise<ServerResponse & { retry?: boolean }> => new Promise((resolve) => {
     let req: ReturnType<typeof request>;
     try {
       req = request(url, { method: 'GET', agent, signal }, (res) => {
@@ -99,9 +103,14 @@ export function httpServerTransport(): ServerTransport & { close(): void } {
       resolve({ ok: false, error: (e as Error).message });
       return;
     }
-    req.on('error', (e) => resolve({ ok: false, error: e.message }));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ ok: false, error: e.message, retry: req.reusedSocket && e.code === 'ECONNRESET' && !signal.aborted }));
     req.end();
   });
+  const get = async (url: string, signal: AbortSignal): Promise<ServerResponse> => {
+    const first = await once(url, signal);
+    const r = first.ok || !first.retry ? first : await once(url, signal);
+    return r.ok ? r : { ok: false, error: r.error };
+  };
   return Object.assign(get, { close: () => agent.destroy() });
 }
 
