@@ -72,4 +72,14 @@ export const en = {
   users: 'Users', addUser: 'Add user', poolScope: 'Pools', poolScopeOf: 'Pools {login} may use', allPools: 'all', userCreated: 'User created',
   passwordOnce: 'Password of {login} (shown once):', deleteUserConfirm: 'Delete user {login}?',
   auditLog: 'Audit log', noAudit: 'Nothing recorded yet.', actor: 'Who', action: 'Action', target: 'Target',
+  // Tasks started from a selection or a pool (src/web/lib/tasks.ts), their kinds and per-slot results.
+  runTask: 'Run a task', runTaskMenu: 'Run task…', taskOnCards: 'On {n} selected cards, one task per aggregator.', taskOnPool: 'On every card of pool “{title}”, one task per aggregator.',
+  start: 'Start', taskQueuedN: 'Tasks queued: {n}', recipients: 'Recipients', recipientsHint: 'One phone number per line',
+  smsText: 'Text', perSim: 'Recipients per SIM', perSimHint: 'The next SIM takes over after this many', dialNumber: 'Number to call', callSeconds: 'Hold the call, seconds',
+  kind_read_iccid: 'Read ICCID', kind_pull_sms: 'Read SMS from the SIM', kind_send_sms: 'Send SMS', kind_test_call: 'Test call',
+  res_seat: 'Card could not be seated', res_denied: 'Registration denied (blocked)', res_registration: 'Not registered in the network',
+  res_iccid: 'ICCID not read', res_operator: 'Operator not identified', res_profile: 'No operator profile for this network', res_ussd: 'USSD request failed',
+  res_none: 'Nothing found in the answer', res_read: 'Reading failed', res_send: 'Sending failed', res_call: 'Call failed', res_unsupported: 'Not supported on this model',
+  detail: 'Details', cancelTask: 'Cancel task', suspendConfirmed: 'Suspended', resumeConfirmed: 'Resumed', cancelConfirm: 'Cancel this task? Cards not reached yet are left as they are.',
+  initResult: 'Init', initAccepted: 'queued ({n} commands)', initNotSupported: 'not supported: {message}', initFailed: 'refused: {message}',
 } as const;

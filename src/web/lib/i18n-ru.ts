@@ -74,4 +74,14 @@ export const ru: Record<keyof typeof en, string> = {
   users: 'Пользователи', addUser: 'Добавить пользователя', poolScope: 'Пулы', poolScopeOf: 'Пулы, доступные {login}', allPools: 'все', userCreated: 'Пользователь создан',
   passwordOnce: 'Пароль {login} (показывается один раз):', deleteUserConfirm: 'Удалить пользователя {login}?',
   auditLog: 'Журнал действий', noAudit: 'Пока ничего не записано.', actor: 'Кто', action: 'Действие', target: 'Объект',
+  // Задачи по выбранным картам или пулу (src/web/lib/tasks.ts), их виды и результаты по слотам.
+  runTask: 'Запустить задачу', runTaskMenu: 'Задача…', taskOnCards: 'По {n} выбранным картам, по задаче на каждый агрегатор.', taskOnPool: 'По всем картам пула «{title}», по задаче на каждый агрегатор.',
+  start: 'Запустить', taskQueuedN: 'Задач в очереди: {n}', recipients: 'Получатели', recipientsHint: 'По номеру на строку',
+  smsText: 'Текст', perSim: 'Получателей на SIM', perSimHint: 'Затем отправляет следующая SIM', dialNumber: 'Куда звонить', callSeconds: 'Держать звонок, секунд',
+  kind_read_iccid: 'Чтение ICCID', kind_pull_sms: 'Чтение SMS с SIM', kind_send_sms: 'Отправка SMS', kind_test_call: 'Тестовый звонок',
+  res_seat: 'Карту не удалось установить', res_denied: 'Регистрация запрещена (заблокирована)', res_registration: 'Нет регистрации в сети',
+  res_iccid: 'ICCID не прочитан', res_operator: 'Оператор не определён', res_profile: 'Нет профиля оператора для этой сети', res_ussd: 'USSD-запрос не удался',
+  res_none: 'В ответе ничего не найдено', res_read: 'Чтение не удалось', res_send: 'Отправка не удалась', res_call: 'Звонок не удался', res_unsupported: 'Не поддерживается этой моделью',
+  detail: 'Подробности', cancelTask: 'Отменить задачу', suspendConfirmed: 'Приостановлена', resumeConfirmed: 'Возобновлена', cancelConfirm: 'Отменить задачу? Карты, до которых она не дошла, останутся как есть.',
+  initResult: 'Инициализация', initAccepted: 'в очереди (команд: {n})', initNotSupported: 'не поддерживается: {message}', initFailed: 'отказ: {message}',
 };

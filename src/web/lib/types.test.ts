@@ -35,6 +35,7 @@ const cases: Array<[keyof typeof VIEW_KEYS, string, string, string[]]> = [
   ['call', '/calls', 'get', ['items', '[]']],
   ['operator', '/operators/{id}', 'get', []],
   ['user', '/users/{id}', 'get', []],
+  ['task', '/tasks', 'get', ['items', '[]']],
 ];
 
 for (const [view, path, method, at] of cases) {

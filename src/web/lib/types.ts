@@ -39,7 +39,7 @@ export interface Operator {
 
 export interface Task {
   id: number; aggregatorId: number; kind: string; status: string; total: number; progress: number; success: number; errors: number;
-  report?: Array<{ place: string; code: number | string }>; createdAt: number; startedAt: number | null; finishedAt: number | null; updatedAt?: number;
+  report: Array<{ place: string; code: string; detail?: string }>; etaMs: number | null; createdAt: number; startedAt: number | null; finishedAt: number | null; updatedAt: number;
 }
 
 export interface Audit { id: number; at: number; actor: string; action: string; target: string; details: unknown; ip: string | null }
@@ -62,11 +62,13 @@ export const VIEW_KEYS = {
   call: ['id', 'cardId', 'number', 'aggregatorId', 'aggregatorTitle', 'place', 'operator', 'caller', 'at', 'read'],
   operator: ['id', 'title', 'names', 'countryPrefix', 'numberMethod', 'numberCode', 'balanceMethod', 'balanceCode', 'color', 'createdAt', 'updatedAt'],
   user: ['id', 'login', 'role', 'lang', 'poolScope', 'disabled', 'createdAt', 'updatedAt'],
+  task: ['id', 'aggregatorId', 'kind', 'status', 'total', 'progress', 'success', 'errors', 'report', 'etaMs', 'createdAt', 'startedAt', 'finishedAt', 'updatedAt'],
 } as const;
 
 type SameKeys<T, K extends readonly string[]> = [Exclude<keyof T, K[number]>, Exclude<K[number], keyof T>] extends [never, never] ? true : never;
 const keysMatch: [
   SameKeys<Aggregator, typeof VIEW_KEYS.aggregator>, SameKeys<Card, typeof VIEW_KEYS.card>, SameKeys<Pool, typeof VIEW_KEYS.pool>,
   SameKeys<Sms, typeof VIEW_KEYS.sms>, SameKeys<Call, typeof VIEW_KEYS.call>, SameKeys<Operator, typeof VIEW_KEYS.operator>, SameKeys<User, typeof VIEW_KEYS.user>,
-] = [true, true, true, true, true, true, true];
+  SameKeys<Task, typeof VIEW_KEYS.task>,
+] = [true, true, true, true, true, true, true, true];
 void keysMatch;

@@ -10,6 +10,7 @@ import { fmtAgo, fmtNumber, fmtTime } from '../lib/format.ts';
 import { t, type Key } from '../lib/i18n.ts';
 import { on, throttle } from '../lib/live.ts';
 import type { Aggregator, CreatedAggregator, Layout, LayoutSlot } from '../lib/types.ts';
+import { kindLabel } from '../lib/tasks.ts';
 import { badge, confirmDialog, copyButton, empty, errorBox, field, modal, onSubmit, toast, toastError, unavailable } from '../lib/ui.ts';
 
 export const MODEL_TITLES = [
@@ -18,10 +19,13 @@ export const MODEL_TITLES = [
 ] as const;
 
 interface TaskNote { taskId: number; kind: string; status: string; progress: number; total: number }
+/** The API's answer to the last init of an aggregator, shown on its tile until the page is left. */
+interface InitNote { state: 'queued' | 'not-supported' | 'refused'; text: string }
 
 export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
   const list = h('div', { class: 'tiles', id: 'aggregator-list' });
   const tasks = new Map<number, TaskNote>();
+  const inits = new Map<number, InitNote>();
   let items: Aggregator[] = [];
   const count = h('span', { class: 'muted', id: 'agg-count' });
   let disposed = false;
@@ -48,6 +52,7 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
 
   function tile(a: Aggregator): HTMLElement {
     const task = tasks.get(a.id);
+    const initNote = inits.get(a.id);
     const state = a.online ? badge(t('online'), 'ok') : badge(t('offline'), 'off');
     state.dataset.state = a.online ? 'online' : 'offline';
     return h('article', { class: `tile${a.online ? '' : ' dim'}`, 'data-aggregator': a.id, 'data-title': a.title },
@@ -60,22 +65,34 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
         h('dt', null, t('token')), h('dd', { class: 'mono' }, `…${a.tokenHint}`),
         a.serial ? [h('dt', null, t('serial')), h('dd', { class: 'mono' }, a.serial)] : null,
         h('dt', null, t('task')), h('dd', null, task && (task.status === 'running' || task.status === 'queued' || task.status === 'suspended')
-          ? `${task.kind} · ${task.progress}/${task.total} · ${t(`taskStatus_${task.status}` as Key)}` : '—')),
+          ? `${kindLabel(task.kind)} · ${task.progress}/${task.total} · ${t(`taskStatus_${task.status}` as Key)}` : '—')),
+      initNote ? h('p', { class: `init-result ${initNote.state === 'queued' ? 'ok' : 'warn'}`, 'data-init': initNote.state, role: 'status' }, `${t('initResult')}: ${initNote.text}`) : null,
       h('footer', null,
         h('button', { type: 'button', class: 'btn small', 'data-action': 'slots', onclick: () => slotsDialog(a) }, t('slotMap')),
-        ctx.canWrite ? h('button', { type: 'button', class: 'btn small', 'data-action': 'init', disabled: !canInit, title: canInit ? '' : t('notAvailable'), onclick: () => command(a, 'init') }, t('init')) : null,
+        ctx.isAdmin ? h('button', { type: 'button', class: 'btn small', 'data-action': 'init', disabled: !canInit, title: canInit ? '' : t('notAvailable'), onclick: () => { void init(a); } }, t('init')) : null,
         ctx.canWrite ? h('button', { type: 'button', class: 'btn small', 'data-action': 'stop', onclick: () => command(a, 'stop') }, t('stop')) : null,
         ctx.isAdmin ? h('button', { type: 'button', class: 'btn small', 'data-action': 'edit', onclick: () => editDialog(a) }, t('edit')) : null,
         ctx.isAdmin ? h('button', { type: 'button', class: 'btn small', 'data-action': 'token', onclick: () => rotate(a) }, t('newLinkToken')) : null,
         ctx.isAdmin ? h('button', { type: 'button', class: 'btn small danger', 'data-action': 'delete', onclick: () => remove(a) }, t('delete')) : null));
   }
 
-  async function command(a: Aggregator, what: 'init' | 'stop'): Promise<void> {
-    if (what === 'stop' && !(await confirmDialog(t('stopConfirm', { title: a.title }), t('stop')))) return;
-    // Stop takes every card of the aggregator offline (the runtime then idles it); init needs the runtime's endpoint.
-    const r = what === 'stop' ? await post<unknown>('/online/stop', { aggregatorId: a.id }) : await post<unknown>(`/aggregators/${a.id}/init`);
+  async function command(a: Aggregator, what: 'stop'): Promise<void> {
+    if (!(await confirmDialog(t('stopConfirm', { title: a.title }), t('stop')))) return;
+    // Stop takes every card of the aggregator offline (the runtime then idles it).
+    const r = await post<unknown>('/online/stop', { aggregatorId: a.id });
     if (!r.ok) { toastError(r.error); return; }
-    toast(t(what === 'init' ? 'initQueued' : 'stopQueued'), 'ok');
+    toast(t(`${what}Queued`), 'ok');
+  }
+
+  /** Init (admin): the driver's init sequence; the API's answer — queued, or why not — stays on the tile. */
+  async function init(a: Aggregator): Promise<void> {
+    const r = await post<{ commands?: unknown }>(`/aggregators/${a.id}/init`, {});
+    const n = r.ok && Array.isArray(r.value.commands) ? r.value.commands.length : r.ok && typeof r.value.commands === 'number' ? r.value.commands : 0;
+    inits.set(a.id, r.ok ? { state: 'queued', text: t('initAccepted', { n }) }
+      : r.error.code === 'SIMNAV_ERR_NOT_SUPPORTED_FOR_MODEL' ? { state: 'not-supported', text: t('initNotSupported', { message: r.error.message }) }
+        : { state: 'refused', text: t('initFailed', { message: r.error.message }) });
+    if (r.ok) toast(t('initQueued'), 'ok');
+    draw();
   }
 
   function showLink(c: CreatedAggregator, titleKey: Key): void {

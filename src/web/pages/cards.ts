@@ -13,6 +13,7 @@ import { on, throttle } from '../lib/live.ts';
 import type { Aggregator, Card, Page, Pool } from '../lib/types.ts';
 import { confirmDialog, download, empty, errorBox, field, modal, onSubmit, toast, toastError } from '../lib/ui.ts';
 import { showPoolKey } from './pools.ts';
+import { kindLabel, startTask, taskDialog } from '../lib/tasks.ts';
 
 const FILTERS = ['number', 'iccid', 'title', 'operator', 'placePrefix', 'balance', 'comment'] as const;
 const SORTS = ['place', 'aggregator', 'iccid', 'number', 'balance', 'balanceAt', 'operator', 'updated', 'pools'] as const;
@@ -57,6 +58,7 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
       h('button', { type: 'button', class: 'btn', 'data-bulk': 'pool-from-filter', onclick: () => newPool('filter') }, t('poolFromFilter')),
       h('button', { type: 'button', class: 'btn', 'data-bulk': 'scan', onclick: () => { void task('scan_number'); } }, t('scanNumber')),
       h('button', { type: 'button', class: 'btn', 'data-bulk': 'balance', onclick: () => { void task('check_balance'); } }, t('checkBalance')),
+      h('button', { type: 'button', class: 'btn', 'data-bulk': 'task', onclick: () => { if (needSelection()) taskDialog({ cardIds: [...selected] }, () => ctx.navigate('#/tasks')); } }, t('runTaskMenu')),
       h('button', { type: 'button', class: 'btn danger', 'data-bulk': 'delete', onclick: () => { void removeSelected(); } }, t('delete')),
     ] : null,
     h('span', { class: 'spacer' }),
@@ -193,11 +195,11 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
     return f;
   }
 
+  /** The two everyday kinds as one click; the others through the dialog (they may take parameters). */
   async function task(kind: 'scan_number' | 'check_balance'): Promise<void> {
     if (!needSelection()) return;
-    const r = await post<{ items?: unknown[] }>('/tasks', { kind, cardIds: [...selected] });
-    if (!r.ok) { toastError(r.error); return; }
-    toast(t('taskQueued'), 'ok');
+    const r = await startTask(kind, { cardIds: [...selected] });
+    if (!r.ok) { toast(`${kindLabel(kind)}: ${r.message}`, 'error'); return; }
     ctx.navigate('#/tasks');
   }
 

@@ -11,6 +11,7 @@ import { t } from '../lib/i18n.ts';
 import { on, throttle } from '../lib/live.ts';
 import type { Pool } from '../lib/types.ts';
 import { confirmDialog, copyButton, empty, errorBox, field, modal, onSubmit, toast, toastError } from '../lib/ui.ts';
+import { taskDialog } from '../lib/tasks.ts';
 
 /** The key of a new or rotated pool: shown once, with copy. */
 export function showPoolKey(pool: Pool, key: string): void {
@@ -50,7 +51,7 @@ export function poolsPage(root: HTMLElement, ctx: PageCtx): () => void {
           h('button', { type: 'button', class: 'btn small', 'data-action': 'rename', onclick: () => rename(p) }, t('rename')),
           h('button', { type: 'button', class: 'btn small', 'data-action': 'rotate', onclick: () => { void rotate(p); } }, t('rotateKey')),
           h('button', { type: 'button', class: 'btn small', 'data-action': 'restart', onclick: () => { void restart(p); } }, t('restart')),
-          h('button', { type: 'button', class: 'btn small', 'data-action': 'task', onclick: () => { void poolTask(p); } }, t('scanNumber')),
+          h('button', { type: 'button', class: 'btn small', 'data-action': 'task', onclick: () => taskDialog({ poolId: p.id, title: p.title }, () => ctx.navigate('#/tasks')) }, t('runTaskMenu')),
           h('button', { type: 'button', class: 'btn small danger', 'data-action': 'delete', onclick: () => { void remove(p); } }, t('delete')),
         ] : null))))));
   }
@@ -82,13 +83,6 @@ export function poolsPage(root: HTMLElement, ctx: PageCtx): () => void {
     if (!r.ok) { toastError(r.error); return; }
     toast(t('restarted'), 'ok');
     void load();
-  }
-
-  async function poolTask(p: Pool): Promise<void> {
-    const r = await post<unknown>('/tasks', { kind: 'scan_number', poolId: p.id });
-    if (!r.ok) { toastError(r.error); return; }
-    toast(t('taskQueued'), 'ok');
-    ctx.navigate('#/tasks');
   }
 
   async function remove(p: Pool): Promise<void> {

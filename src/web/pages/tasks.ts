@@ -1,7 +1,8 @@
 /**
  * Tasks (panel-features.md §2.12–2.13): live progress bars with counts and ETA, suspend / resume /
  * cancel, and the history with per-slot errors in words. Progress comes from `task.progress`
- * events; the list is read from `GET /tasks` (served by the device runtime's tasks API).
+ * events (the page never polls); the list is read from `GET /tasks` (src/http/tasks). Tasks are
+ * started from the inventory's selection or a pool (../lib/tasks.ts).
  */
 import { get, post } from '../lib/api.ts';
 import type { PageCtx } from '../lib/app.ts';
@@ -10,11 +11,19 @@ import { fmtDuration, fmtTime } from '../lib/format.ts';
 import { t, type Key } from '../lib/i18n.ts';
 import { on, throttle } from '../lib/live.ts';
 import type { Aggregator, Task } from '../lib/types.ts';
-import { empty, errorBox, modal, toastError } from '../lib/ui.ts';
+import { confirmDialog, empty, errorBox, modal, toast, toastError } from '../lib/ui.ts';
+import { kindLabel } from '../lib/tasks.ts';
 
-/** Legacy per-slot error codes in words (panel-features.md §2.13). */
+const LIVE = ['queued', 'running', 'suspended'];
+
+/**
+ * A unit's result code in words: simnav's runner codes (`seat`, `denied`, …, src/devices/tasks)
+ * and the legacy panel's numbers found in imported reports (panel-features.md §2.13).
+ */
 export function errorWords(code: number | string): string {
   const c = String(code);
+  const runner = `res_${c}` as Key;
+  if (/^[a-z_]+$/.test(c) && t(runner) !== runner) return t(runner);
   const key = (['0', '4', '12'].includes(c) ? 'err_inactive' : c === '2' ? 'err_unregistered' : c === '3' ? 'err_blocked' : c === '11' ? 'err_operator' : c === '101' ? 'err_calibration' : null) as Key | null;
   return key ? t(key) : t('err_other', { code: c });
 }
@@ -38,6 +47,8 @@ export function tasksPage(root: HTMLElement, ctx: PageCtx): () => void {
   }
 
   function eta(task: Task): string {
+    if (task.status !== 'running') return '—';
+    // The server's estimate is as of the list read; progress events move the count, so it is scaled locally.
     const started = task.startedAt ?? firstSeen.get(task.id)?.at;
     if (!started || task.progress <= 0 || task.total <= task.progress) return '—';
     const per = (Date.now() - started) / task.progress;
@@ -45,44 +56,51 @@ export function tasksPage(root: HTMLElement, ctx: PageCtx): () => void {
   }
 
   function draw(): void {
-    const running = tasks.filter((x) => ['queued', 'running', 'suspended'].includes(x.status));
-    const done = tasks.filter((x) => !['queued', 'running', 'suspended'].includes(x.status));
+    const running = tasks.filter((x) => LIVE.includes(x.status));
+    const done = tasks.filter((x) => !LIVE.includes(x.status));
     if (running.length === 0) replace(active, empty(t('noActiveTasks')));
     else replace(active, running.map((x) => {
       const pct = x.total > 0 ? Math.round((100 * x.progress) / x.total) : 0;
       const bar = setVar(h('div', { class: 'bar', role: 'progressbar', 'aria-valuenow': pct, 'aria-valuemin': 0, 'aria-valuemax': 100 }), '--pct', `${pct}%`);
-      return h('article', { class: 'task', 'data-task': x.id, 'data-status': x.status },
-        h('header', null, h('strong', null, t(`kind_${x.kind}` as Key) === `kind_${x.kind}` ? x.kind : t(`kind_${x.kind}` as Key)), ' · ', titles.get(x.aggregatorId) ?? `#${x.aggregatorId}`,
+      return h('article', { class: 'task', 'data-task': x.id, 'data-status': x.status, 'data-kind': x.kind },
+        h('header', null, h('strong', null, kindLabel(x.kind)), ' · ', titles.get(x.aggregatorId) ?? `#${x.aggregatorId}`,
           h('span', { class: `badge ${x.status}` }, t(`taskStatus_${x.status}` as Key))),
         h('div', { class: 'progress' }, bar),
         h('div', { class: 'task-facts' },
           h('span', { 'data-progress': `${x.progress}/${x.total}` }, t('progressCounts', { done: x.progress, total: x.total, ok: x.success, errors: x.errors })),
-          h('span', null, `${pct}%`), h('span', null, t('eta', { eta: eta(x) }))),
+          h('span', null, `${pct}%`), h('span', { class: 'eta' }, t('eta', { eta: eta(x) }))),
         ctx.canWrite ? h('footer', null,
-          x.status === 'suspended' ? h('button', { type: 'button', class: 'btn small', onclick: () => { void act(x, 'resume'); } }, t('resume'))
-            : h('button', { type: 'button', class: 'btn small', onclick: () => { void act(x, 'suspend'); } }, t('suspend')),
-          h('button', { type: 'button', class: 'btn small danger', onclick: () => { void act(x, 'cancel'); } }, t('cancel'))) : null);
+          x.status === 'suspended' ? h('button', { type: 'button', class: 'btn small', 'data-action': 'resume', onclick: () => { void act(x, 'resume'); } }, t('resume'))
+            : h('button', { type: 'button', class: 'btn small', 'data-action': 'suspend', onclick: () => { void act(x, 'suspend'); } }, t('suspend')),
+          h('button', { type: 'button', class: 'btn small danger', 'data-action': 'cancel', onclick: () => { void act(x, 'cancel'); } }, t('cancel'))) : null);
     }));
     if (done.length === 0) { replace(history, empty(t('noHistory'))); return; }
     replace(history, h('table', { class: 'grid' },
       h('thead', null, h('tr', null, h('th', null, t('task')), h('th', null, t('aggregator')), h('th', null, t('status')), h('th', null, t('started')),
         h('th', null, t('finished')), h('th', null, t('success')), h('th', null, t('errors')))),
-      h('tbody', null, done.map((x) => h('tr', { 'data-task': x.id },
-        h('td', null, x.kind), h('td', null, titles.get(x.aggregatorId) ?? `#${x.aggregatorId}`), h('td', null, t(`taskStatus_${x.status}` as Key)),
+      h('tbody', null, done.map((x) => h('tr', { 'data-task': x.id, 'data-status': x.status },
+        h('td', null, kindLabel(x.kind)), h('td', null, titles.get(x.aggregatorId) ?? `#${x.aggregatorId}`), h('td', null, t(`taskStatus_${x.status}` as Key)),
         h('td', { class: 'small' }, fmtTime(x.startedAt ?? x.createdAt)), h('td', { class: 'small' }, fmtTime(x.finishedAt)),
-        h('td', null, String(x.success)),
-        h('td', null, x.errors > 0 && x.report?.length ? h('button', { type: 'button', class: 'btn small', onclick: () => report(x) }, String(x.errors)) : String(x.errors)))))));
+        h('td', { 'data-count': 'success' }, String(x.success)),
+        h('td', { 'data-count': 'errors' }, x.errors > 0 && x.report.some((e) => e.code !== 'ok')
+          ? h('button', { type: 'button', class: 'btn small', 'data-action': 'report', onclick: () => report(x) }, String(x.errors)) : String(x.errors)))))));
   }
 
   function report(x: Task): void {
-    modal(t('errorReport'), () => h('table', { class: 'grid' }, h('thead', null, h('tr', null, h('th', null, t('place')), h('th', null, t('code')), h('th', null, t('meaning')))),
-      h('tbody', null, (x.report ?? []).map((e) => h('tr', null, h('td', { class: 'mono' }, e.place), h('td', null, String(e.code)), h('td', null, errorWords(e.code)))))));
+    // Device text in `detail` (an operator's USSD answer, a modem error) is shown as text, like any outside text.
+    modal(t('errorReport'), () => h('table', { class: 'grid', id: 'task-report' }, h('thead', null, h('tr', null, h('th', null, t('place')), h('th', null, t('code')), h('th', null, t('meaning')), h('th', null, t('detail')))),
+      h('tbody', null, x.report.filter((e) => e.code !== 'ok').map((e) => h('tr', null, h('td', { class: 'mono' }, e.place), h('td', null, String(e.code)), h('td', null, errorWords(e.code)), h('td', { class: 'small' }, e.detail ?? ''))))), { wide: true });
   }
 
   async function act(x: Task, what: 'suspend' | 'resume' | 'cancel'): Promise<void> {
-    const r = await post<unknown>(`/tasks/${x.id}/${what}`, {});
+    if (what === 'cancel' && !(await confirmDialog(t('cancelConfirm'), t('cancelTask')))) return;
+    const r = await post<Task>(`/tasks/${x.id}/${what}`, {});
     if (!r.ok) { toastError(r.error); return; }
-    void load();
+    // The answer is the task as it is now; the event that follows says the same.
+    const i = tasks.findIndex((y) => y.id === x.id);
+    if (i >= 0) tasks[i] = r.value;
+    if (what !== 'cancel') toast(t(what === 'suspend' ? 'suspendConfirmed' : 'resumeConfirmed'), 'ok');
+    draw();
   }
 
   const reload = throttle(() => { void load(); }, 2000);
@@ -94,7 +112,8 @@ export function tasksPage(root: HTMLElement, ctx: PageCtx): () => void {
       if (!x) { reload(); return; }
       Object.assign(x, { status: String(e.status), total: Number(e.total), progress: Number(e.progress), success: Number(e.success), errors: Number(e.errors) });
       draw();
-      if (!['queued', 'running', 'suspended'].includes(x.status)) reload();
+      // A finished task's report and finish time come with the list.
+      if (!LIVE.includes(x.status)) reload();
     }),
     on('resync', reload),
   ];
