@@ -79,3 +79,33 @@ test('store watch / the fingerprint safety net and the online flips run at their
     await store.close();
   }
 });
+
+test('store watch / a task state the bus already carried is not published again; a new one is, with the API kind', async () => {
+  const store = await createTestStore('sqlite');
+  try {
+    const clock = new FakeClock(Date.UTC(2026, 0, 1));
+    const a = await createAggregator({ db: store.db, clock }, { model: 'SR-Nano-1000', title: 'nano' });
+    assert.ok(a.ok);
+    const bus = createEventBus({ clock });
+    const got: Stamped[] = [];
+    bus.subscribe((e) => got.push(e));
+    const watch = await startStoreWatch({ store, clock, bus, intervalMs: 1000, flipCheckMs: 0, safetyNetMs: 60_000 });
+    const t = await store.db.insertInto('tasks').values({ aggregator_id: a.value.aggregator.id, kind: 'scan_numbers', status: 'queued', pool_id: null, card_id: null, total: 3, created_at: clock.now(), updated_at: clock.now() })
+      .returning('id').executeTakeFirstOrThrow();
+    // The tasks API published the new task itself.
+    bus.publish({ type: 'task.progress', taskId: t.id, aggregatorId: a.value.aggregator.id, kind: 'scan_number', status: 'queued', total: 3, progress: 0, success: 0, errors: 0 });
+    await watch.tick();
+    const progress = () => got.filter((e) => e.type === 'task.progress');
+    assert.equal(progress().length, 1, 'no second event for the same state');
+    // Another writer (another node, a runner that does not publish) moves it on.
+    await store.db.updateTable('tasks').set({ status: 'running', progress: 1, success: 1, updated_at: clock.now() + 1 }).execute();
+    await clock.advance(2);
+    await watch.tick();
+    const last = progress().at(-1)!;
+    assert.equal(progress().length, 2);
+    assert.deepEqual(last.type === 'task.progress' && [last.status, last.progress, last.kind], ['running', 1, 'scan_number']);
+    watch.stop();
+  } finally {
+    await store.close();
+  }
+});

@@ -10,12 +10,15 @@
  * `safetyNetMs`, is only the safety net for writers that do not (an import run by another
  * process, a scan filling in numbers). It used to run every third second and count USED marks
  * over every pool member: tens of milliseconds of blocked server with 100 000 cards.
- * Events may arrive twice when a writer also publishes directly; the console dedups by id.
+ * Events may arrive twice when a writer also publishes directly; the console dedups by id. Task
+ * progress is a state, not a happening: a task row whose state the bus has already carried (the
+ * tasks API and the runner publish theirs) is not published again.
  */
 import type { Store } from '../../store/open-store.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { EventBus, TaskProgressEvent } from '../../domain/events/bus.ts';
 import { ONLINE_WINDOW_MS } from '../../domain/aggregators/aggregators.ts';
+import { apiKind } from '../../domain/tasks/params.ts';
 
 export interface StoreWatchOptions {
   store: Store; clock: Clock; bus: EventBus;
@@ -51,6 +54,14 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
   let lastFlips = -Infinity;
   let lastNet = -Infinity;
   let timer: ReturnType<Clock['setTimeout']> | null = null;
+  /** The last task state the bus carried, per task (whoever published it). */
+  const taskStates = new Map<number, string>();
+  const taskState = (t: { status: string; total: number; progress: number; success: number; errors: number }) => `${t.status}|${t.total}|${t.progress}|${t.success}|${t.errors}`;
+  const offBus = o.bus.subscribe((e) => {
+    if (e.type !== 'task.progress') return;
+    if (taskStates.size >= 10_000) taskStates.clear();
+    taskStates.set(e.taskId, taskState(e));
+  });
   let running: Promise<void> | null = null;
 
   async function once(): Promise<void> {
@@ -84,7 +95,8 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
     for (const t of tasks) {
       nextTasks = Math.max(nextTasks, t.updated_at + 1);
       const status = TASK_STATUSES.has(t.status as TaskProgressEvent['status']) ? t.status as TaskProgressEvent['status'] : 'error';
-      o.bus.publish({ type: 'task.progress', taskId: t.id, aggregatorId: t.aggregator_id, kind: t.kind, status, total: t.total, progress: t.progress, success: t.success, errors: t.errors });
+      const e = { type: 'task.progress', taskId: t.id, aggregatorId: t.aggregator_id, kind: apiKind(t.kind), status, total: t.total, progress: t.progress, success: t.success, errors: t.errors } as const;
+      if (taskStates.get(t.id) !== taskState(e)) o.bus.publish(e);
     }
     tasksSince = nextTasks;
     if (now - lastNet >= netEvery) { lastNet = now; await fingerprints(); }
@@ -156,6 +168,6 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
   schedule();
   return {
     tick,
-    stop() { stopped = true; if (timer) o.clock.clearTimeout(timer); },
+    stop() { stopped = true; offBus(); if (timer) o.clock.clearTimeout(timer); },
   };
 }
