@@ -27,3 +27,35 @@ test('sqlite: tasks / a task suspended before it ran gets its start time on its 
     await store.close();
   }
 });
+
+test('sqlite: tasks / a running unit\'s saved data comes back with it after a restart (send_sms: recipients already sent)', async () => {
+  const store = await createTestStore('sqlite');
+  try {
+    const clock = new FakeClock(1_000_000);
+    const agg = await store.db.insertInto('aggregators').values({
+      model: 'SR-Box-8', title: 'box', link_token_hash: 'b'.repeat(64), link_token_hint: 'b', link_mode: 'client',
+      server_ip: null, server_token: null, settings: '{}', modems: '[]', step: 1000, last_heard_at: null, serial: null,
+      firmware: null, disk_id: null, enabled: 1, created_at: 0, updated_at: 0,
+    } as never).returning('id').executeTakeFirstOrThrow();
+    const tasks = createTaskQueue({ store, clock });
+    const id = await tasks.create(agg.id, 'send_sms', [{ place: 'A', recipients: ['+1001', '+1002'] }, { place: 'B', recipients: ['+1003'] }], { text: 't', perSim: 2 });
+    const u = (await tasks.next(agg.id))!;
+    assert.deepEqual(u.data, { place: 'A', recipients: ['+1001', '+1002'] });
+    assert.deepEqual(await tasks.params(id), { text: 't', perSim: 2 });
+    await tasks.saveUnitData(u.unitId, { ...u.data, sent: ['+1001'] });
+    const again = (await createTaskQueue({ store, clock }).next(agg.id))!;
+    assert.equal(again.unitId, u.unitId);
+    assert.deepEqual(again.data, { place: 'A', recipients: ['+1001', '+1002'], sent: ['+1001'] });
+    // the batch claim: the next unit of the same task, marked running with it
+    const more = await tasks.pending(id, u.unitId, 10);
+    assert.deepEqual(more.map((m) => m.place), ['B']);
+    assert.deepEqual(await tasks.claim(id, more.map((m) => m.unitId)), [more[0]!.unitId]);
+    const seen: number[] = [];
+    tasks.onProgress((p) => { seen.push(p.progress); });
+    await tasks.finishUnit(id, u.unitId, 'A', 'ok');
+    await tasks.finishUnit(id, u.unitId, 'A', 'ok'); // reported twice: counted once
+    assert.deepEqual(seen, [1]);
+  } finally {
+    await store.close();
+  }
+});

@@ -135,6 +135,14 @@ export function createTaskQueue(deps: { store: Store; clock: Clock }) {
       return rows.map((r) => unitOf(taskId, t.kind, r));
     },
 
+    /**
+     * Rewrites a running unit's data (its place kept): a unit that does several things records
+     * what is done, so a rerun after a restart does not do it twice (send_sms: the recipients sent).
+     */
+    async saveUnitData(unitId: number, data: Readonly<Record<string, unknown>>): Promise<void> {
+      await db.updateTable('task_units').set({ unit: JSON.stringify(data) }).where('id', '=', unitId).where('status', '=', 'running').execute();
+    },
+
     /** Marks units `running` (run together with the one `next` gave); returns the ids claimed. */
     async claim(taskId: number, unitIds: readonly number[]): Promise<number[]> {
       if (unitIds.length === 0) return [];

@@ -4,8 +4,8 @@
  *
  *     await app.register(deviceActionsPlugin, { prefix: '/api/v1', store: deps.store, clock });
  *
- * - `POST /aggregators/:id/init` (admin) `{}` → 202 `{ commands }`: the driver's init sequence;
- *   `SIMNAV_ERR_NOT_SUPPORTED_FOR_MODEL` when the driver has none (never faked)
+ * - `POST /aggregators/:id/init` (admin) `{}` → 202 `{ commands }`: the driver's init sequence
+ *   (`Driver.init()`, every model; `SIMNAV_ERR_NOT_SUPPORTED_FOR_MODEL` only for a model without a driver)
  * - `POST /aggregators/:id/terminal` (admin) `{ command }` → `{ step }`; answers and the step-0
  *   output that follows arrive as `terminal.answer` events
  * - `POST /online/:cardId/ussd` (operator) `{ code }` (`|` separates menu replies) → `{ requestId, text, final }`;
