@@ -147,6 +147,21 @@ test('server mode / a timeout on the clock fails the request; a handed-out comma
   await client.stop();
 });
 
+test('server mode / a device that always has something to say gets a pause after 32 back-to-back requests', async () => {
+  const { clock, client, t, settle } = setup();
+  client.start();
+  await settle();
+  for (let i = 0; i < 32; i++) {
+    t.calls.at(-1)!.answer(ok(`0#!#chatter ${i}`));
+    await settle();
+  }
+  assert.equal(t.calls.length, 32, 'the 32nd answer is followed by the idle pause');
+  await clock.advance(1000);
+  await settle();
+  assert.equal(t.calls.length, 33);
+  await client.stop();
+});
+
 test('server mode / a missing or bad address or token is refused before any request', async () => {
   const lines: string[] = [];
   const clock = new FakeClock();

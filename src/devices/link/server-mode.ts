@@ -74,6 +74,9 @@ export function serverUrl(ip: string, token: string, step: number, command: stri
   return `http://${ip}/port?data=${encodeURIComponent(token)}${encodeURIComponent(`||${step}||${command}`)}`;
 }
 
+/** Requests sent back to back (commands flowing, results queued) before one idle pause. */
+const MAX_BURST = 32;
+
 /** Largest reply read from a device (a full SIM listed by `modem>sms:4` stays far below). */
 const MAX_REPLY_BYTES = 1024 * 1024;
 
@@ -167,6 +170,8 @@ export class ServerModeClient {
     const retryHeldMs = this.o.retryHeldMs ?? 30_000;
     /** A command the channel handed out that the device has not acknowledged by answering yet. */
     let held: { step: number; command: string; since: number } | null = null;
+    /** Requests sent back to back; a device that always has something to say still gets the pause now and then. */
+    let burst = 0;
     while (!signal.aborted) {
       const res = await this.call(held ? serverUrl(this.o.ip, this.o.token, held.step, held.command) : serverUrl(this.o.ip, this.o.token, 0, 'REQUEST'));
       if (signal.aborted) break;
@@ -186,9 +191,10 @@ export class ServerModeClient {
       if (frame.ok && frame.value.kind === 'command') {
         held = { step: frame.value.step, command: frame.value.command, since: clock.now() };
         this.stats.commandsSent++;
-        continue; // send it at once
       }
-      if (reply.data !== 'REQUEST') continue; // the device may have more to say: ask again at once
+      // A command to send, or a device that may have more to say: go again at once, within MAX_BURST.
+      if ((held || reply.data !== 'REQUEST') && ++burst < MAX_BURST) continue;
+      burst = 0;
       await clock.sleep(interval, signal).catch(() => undefined);
     }
   }
@@ -213,7 +219,7 @@ export class ServerModeClient {
       clock.clearTimeout(timer);
       this.abort.signal.removeEventListener('abort', onStop);
     }
-    if (ac.signal.aborted && !this.abort.signal.aborted) res = { ok: false, error: `no answer in ${timeoutMs} ms` };
+    if (!res.ok && ac.signal.aborted && !this.abort.signal.aborted) res = { ok: false, error: `no answer in ${timeoutMs} ms` };
     if (res.ok && res.status !== 200) res = { ok: false, error: res.status === 403 ? 'the device refused the token (HTTP 403)' : `HTTP ${res.status}` };
     const now = clock.now();
     if (!res.ok) {
