@@ -105,7 +105,15 @@ async function seatSmart(io: ModemIo, targets: readonly SeatTarget[]): Promise<M
     };
     const fresh = (ms: number) => io.ch.unsolicited.waitFor({ predicate: (m) => state(m) !== null }, { since: mark, timeoutMs: ms });
     const last = known.get(t.channel);
-    const p = state(await fresh(SMART_FRESH_STATE_MS)) ?? (last && fits(last) ? last : state(await fresh(REGISTRATION_WAIT_MS - SMART_FRESH_STATE_MS)));
+    let p = state(await fresh(SMART_FRESH_STATE_MS)) ?? (last && fits(last) ? last : null);
+    if (!p && !last) {
+      // Nothing known about this modem (its last state is older than the stream keeps): move it to
+      // another card and back, so the firmware reports a fresh state.
+      const other = io.driver.seat([{ ...t, position: t.position === 1 ? 2 : 1 }], null)[0];
+      if (other !== undefined) await command(io, other, 120_000);
+      await command(io, cmds[targets.indexOf(t)]!, 120_000);
+    }
+    p ??= state(await fresh(REGISTRATION_WAIT_MS - SMART_FRESH_STATE_MS));
     if (!p) out.set(t.channel, { ok: false, code: 'registration', detail: 'no state from the device' });
     else if (p.code === 3) out.set(t.channel, { ok: false, code: 'denied', detail: 'stat 3' });
     else out.set(t.channel, { ok: true, ...(p.iccid ? { iccid: p.iccid.toUpperCase() } : {}), ...(p.operator ? { operator: p.operator } : {}), ...(p.network ? { network: p.network } : {}) });
