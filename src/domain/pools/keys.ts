@@ -2,17 +2,21 @@
  * Pool keys: random, shown once, stored as sha256 hex and compared in constant time
  * (api.md §5; the legacy panel used MD5 of rand() and put the key into SQL unescaped).
  */
-import { randomBytes } from 'node:crypto';
-import { hashSecret, safeEqual } from '../auth/secrets.ts';
+import { hash, randomBytes } from 'node:crypto';
+import { safeEqual } from '../auth/secrets.ts';
 
 /** A new pool key: 32 lowercase hex characters (128 bits), the shape legacy clients already store. */
 export function newPoolKey(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** What the store keeps for a key. Legacy keys (imported) are hashed the same way. */
+/**
+ * What the store keeps for a key: sha256 hex, as `hashSecret` of domain/auth. Legacy keys
+ * (imported) are hashed the same way. One-shot `crypto.hash`: every pool API request hashes its
+ * key, and a `createHash` object costs ten times as much.
+ */
 export function hashPoolKey(key: string): string {
-  return hashSecret(key);
+  return hash('sha256', key, 'hex');
 }
 
 /** A short non-secret hint to tell keys apart in lists. */

@@ -1,6 +1,7 @@
 /**
- * The pool API's reads of pool state: getPoolStatus, getAgregators, getOperators (from a per-pool
- * snapshot kept in memory), getNumbers and SIM statuses (direct indexed queries).
+ * The pool API's reads of pool state: getPoolStatus, getAgregators, getOperators and getNumbers
+ * (from a per-pool snapshot kept in memory; answers memoised per filter until the next change),
+ * SIM statuses (direct indexed queries).
  *
  * Keeping the snapshot current (it is never rebuilt per request):
  * - changes made through this service's allocation (openNumber(s), closeNumber) are patched in
@@ -13,11 +14,10 @@
  *   SNAPSHOT_TTL_MS at the latest, or at once when that node's change is relayed here and
  *   `PoolService.cardsChanged(ids)` / `invalidate()` is called.
  */
-import { sql } from 'kysely';
 import { capacity, planOnline } from '../../models/index.ts';
 import type { OnlineCard } from '../../models/index.ts';
 import type { PoolCtx } from './context.ts';
-import { filterKey, filterSql, matchesFilters } from './filters.ts';
+import { filterKey, matchesFilters } from './filters.ts';
 import type { NumberFilters } from './filters.ts';
 import { placeOf } from './fleet.ts';
 import type { FleetView } from './fleet.ts';
@@ -36,7 +36,7 @@ export const SNAPSHOT_TTL_MS = 30_000;
 /** More queued card changes than this rebuild the snapshot instead of patching it. */
 const MAX_PATCH = 2_000;
 
-interface SnapRow { cardId: number; aggregatorId: number; place: string; number: string; operator: string | null; used: boolean; online: boolean }
+interface SnapRow { cardId: number; aggregatorId: number; place: string; placeSort: number; number: string; operator: string | null; used: boolean; online: boolean }
 
 interface AggShare { total: number; used: number; channels: number }
 
@@ -49,7 +49,7 @@ interface Snapshot {
   /** Cards online on each aggregator (any pool), with their channels. */
   online: Map<number, OnlineCard[]>;
   view: FleetView;
-  /** Answers per filter; getPoolStatus answers are dropped on every patch. */
+  /** Answers per filter; getPoolStatus and getNumbers answers are dropped on every patch. */
   answers: Map<string, unknown>;
   /** Each aggregator's share of the unfiltered getPoolStatus; dropped per patched aggregator. */
   shares: Map<number, AggShare>;
@@ -93,14 +93,16 @@ export function createPoolViews(ctx: PoolCtx, epoch: () => number) {
     const view = await ctx.fleet.get();
     const raw = await ctx.store.db.selectFrom('pool_cards as pc').innerJoin('cards as c', 'c.id', 'pc.card_id')
       .leftJoin('card_online as co', 'co.card_id', 'pc.card_id')
-      .select(['pc.card_id as cardId', 'pc.aggregator_id as aggregatorId', 'c.place as place', 'c.number as number', 'c.operator as operator', 'pc.used as used', 'co.desired as desired'])
+      .select(['pc.card_id as cardId', 'pc.aggregator_id as aggregatorId', 'c.place as place', 'pc.place_sort as placeSort', 'c.number as number', 'c.operator as operator', 'pc.used as used', 'co.desired as desired'])
       .where('pc.pool_id', '=', poolId).where('c.number', 'is not', null)
       .execute();
+    // getNumbers' order (by aggregator, then place): each aggregator's rows stay in this order.
+    raw.sort((a, b) => a.aggregatorId - b.aggregatorId || a.placeSort - b.placeSort || (a.place < b.place ? -1 : a.place > b.place ? 1 : 0));
     const rows: SnapRow[] = [];
     const byCard = new Map<number, SnapRow>();
     const byAgg = new Map<number, SnapRow[]>();
     for (const r of raw) {
-      const row = { cardId: r.cardId, aggregatorId: r.aggregatorId, place: r.place, number: r.number ?? '', operator: r.operator, used: Number(r.used) === 1, online: r.desired === 'online' };
+      const row = { cardId: r.cardId, aggregatorId: r.aggregatorId, place: r.place, placeSort: r.placeSort, number: r.number ?? '', operator: r.operator, used: Number(r.used) === 1, online: r.desired === 'online' };
       rows.push(row);
       byCard.set(row.cardId, row);
       const list = byAgg.get(row.aggregatorId);
@@ -135,7 +137,7 @@ export function createPoolViews(ctx: PoolCtx, epoch: () => number) {
         const online = await onlineOf(s.view, [...aggs]);
         for (const [id, list] of online) { if (list.length > 0) s.online.set(id, list); else s.online.delete(id); s.shares.delete(id); }
       }
-      for (const k of [...s.answers.keys()]) if (k.startsWith('status')) s.answers.delete(k);
+      for (const k of [...s.answers.keys()]) if (k.startsWith('status') || k.startsWith('nums')) s.answers.delete(k);
     }
   }
 
@@ -248,24 +250,29 @@ export function createPoolViews(ctx: PoolCtx, epoch: () => number) {
       });
     },
 
-    /** getNumbers: the pool's numbers by aggregator then place; `position` keeps ONLINE or HOLD only. */
-    async numbers(poolId: number, f: NumberFilters, position: 'ONLINE' | 'HOLD' | null): Promise<NumberLine[]> {
-      const view = await ctx.fleet.get();
-      const pos = position === 'ONLINE' ? sql`co.desired = 'online'`
-        : position === 'HOLD' ? sql`(co.desired is null or co.desired <> 'online')` : sql`1 = 1`;
-      // Raw: building the Kysely query cost about as much as running it.
-      const { rows } = await sql<{ number: string | null; place: string; aggregatorId: number; model: string; operator: string | null; used: number; desired: string | null }>`
-        select c.number as number, c.place as place, pc.aggregator_id as "aggregatorId", a.model as model, c.operator as operator,
-          pc.used as used, co.desired as desired
-        from pool_cards pc inner join cards c on c.id = pc.card_id inner join aggregators a on a.id = pc.aggregator_id
-        left join card_online co on co.card_id = pc.card_id
-        where pc.pool_id = ${poolId} and ${filterSql(f, view.countryCodes)} and ${pos}
-        order by pc.aggregator_id, pc.place_sort, c.place`.execute(ctx.store.db);
-      return rows.map((r) => ({
-        number: r.number ?? '', place: r.place, device_id: String(r.aggregatorId), model: r.model, operator: r.operator ?? '',
-        status: Number(r.used) === 1 ? 'USED' as const : 'FREE' as const,
-        position: r.desired === 'online' ? 'ONLINE' as const : 'HOLD' as const,
-      }));
+    /**
+     * getNumbers: the pool's numbers by aggregator then place; `position` keeps ONLINE or HOLD
+     * only. The same array is returned until the next change (callers must not modify it).
+     */
+    async numbers(poolId: number, f: NumberFilters, position: 'ONLINE' | 'HOLD' | null): Promise<readonly NumberLine[]> {
+      const s = await snapshot(poolId);
+      return memo(s, `nums${position ?? ''}${filterKey(f)}`, () => {
+        const out: NumberLine[] = [];
+        for (const [aggId, rows] of s.byAgg) {
+          if (f.deviceIds !== null && !f.deviceIds.includes(aggId)) continue;
+          const model = s.view.aggregators.get(aggId)?.modelTitle ?? '';
+          const deviceId = String(aggId);
+          for (const r of rows) {
+            if ((position === 'ONLINE' && !r.online) || (position === 'HOLD' && r.online)) continue;
+            if (!matchesFilters(r, f, s.view.countryCodes)) continue;
+            out.push({
+              number: r.number, place: r.place, device_id: deviceId, model, operator: r.operator ?? '',
+              status: r.used ? 'USED' : 'FREE', position: r.online ? 'ONLINE' : 'HOLD',
+            });
+          }
+        }
+        return out;
+      });
     },
 
     /** The API status of a resolved pool card now (the one mapping of status.ts). */

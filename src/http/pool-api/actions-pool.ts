@@ -3,7 +3,7 @@
  * getPoolStatus, getNumbers, openNumber, openNumbers, closeNumber, getSimStatus, clearSimStorage,
  * grabCall.
  */
-import { json, text, token } from './answer.ts';
+import { json, sharedJson, text, token } from './answer.ts';
 import type { Action } from './answer.ts';
 import { param } from './params.ts';
 import { readFilters } from './common.ts';
@@ -16,19 +16,26 @@ export const poolRestart: Action = async ({ pool, params, deps }) => {
   return text('DONE');
 };
 
+// The views memoise these answers until the next change: their serialisation is reused too.
 export const getAgregators: Action = async ({ pool, params, deps }) => {
   const f = readFilters(params, false)!;
-  return json(await deps.pools.views.aggregators(pool.id, { ...f, deviceIds: null }));
+  return sharedJson(await deps.pools.views.aggregators(pool.id, { ...f, deviceIds: null }));
 };
 
 export const getOperators: Action = async ({ pool, params, deps }) => {
   const f = readFilters(params, false)!;
-  return json(await deps.pools.views.operators(pool.id, { ...f, operators: null }));
+  return sharedJson(await deps.pools.views.operators(pool.id, { ...f, operators: null }));
 };
+
+/** The one-element answer array of each memoised status, so that its serialisation is reused. */
+const statusAnswers = new WeakMap<object, object[]>();
 
 export const getPoolStatus: Action = async ({ pool, params, deps }) => {
   const f = readFilters(params, false)!;
-  return json([await deps.pools.status(pool.id, f)]);
+  const status = await deps.pools.status(pool.id, f);
+  let body = statusAnswers.get(status);
+  if (!body) { body = [status]; statusAnswers.set(status, body); }
+  return sharedJson(body);
 };
 
 export const getNumbers: Action = async ({ pool, params, deps }) => {
@@ -36,7 +43,7 @@ export const getNumbers: Action = async ({ pool, params, deps }) => {
   if (!f) return token('WRONG_EXCEPTION_PHONE');
   const pos = param(params, 'position')?.trim().toUpperCase();
   const rows = await deps.pools.views.numbers(pool.id, f, pos === 'ONLINE' ? 'ONLINE' : pos === 'HOLD' ? 'HOLD' : null);
-  return rows.length === 0 ? token('NO_NUMBERS') : json(rows);
+  return rows.length === 0 ? token('NO_NUMBERS') : sharedJson(rows);
 };
 
 export const openNumber: Action = async ({ pool, params, deps }) => {

@@ -6,10 +6,15 @@ import type { Clock } from '../../lib/clock.ts';
 import type { Params } from './params.ts';
 import type { TimeFormatter } from './time.ts';
 
-export type Answer = { kind: 'text'; body: string } | { kind: 'json'; body: unknown };
+export type Answer = { kind: 'text'; body: string } | { kind: 'json'; body: unknown; shared?: true };
 
 export const text = (body: string): Answer => ({ kind: 'text', body });
 export const json = (body: unknown): Answer => ({ kind: 'json', body });
+/**
+ * A JSON answer whose body is a memoised value that is never modified (the pool views return the
+ * same array until the next change): its serialisation is kept and reused as long as the value lives.
+ */
+export const sharedJson = (body: object): Answer => ({ kind: 'json', body, shared: true });
 
 /** Every error token of the contract, in one place. */
 export const TOKENS = [

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { param, requestParams } from './params.ts';
+import fc from 'fast-check';
+import { param, parseQueryString, parseUrlEncoded, requestParams } from './params.ts';
 import { timeFormatter } from './time.ts';
 
 describe('pool api params', () => {
@@ -37,6 +38,16 @@ describe('pool api params', () => {
     assert.equal(p.get('new'), '1');
     assert.equal(p.has('x'), false);
     assert.deepEqual([...requestParams('/x?a=1', 'application/json', Buffer.from('{bad')).entries()], [['a', '1']]);
+  });
+  it('params / property: the query string fast path decodes exactly as the byte decoder', () => {
+    const piece = fc.constantFrom('a', 'b', '=', '&', '%', '%2', '%41', '%D0%BF', '%FF', '+', ' ', '7', 'п', '\u00ff', 'pool_key', 'number');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }).map((xs) => xs.join('')), (qs) => {
+      const fast = new Map<string, string>();
+      const slow = new Map<string, string>();
+      parseQueryString(qs, fast);
+      parseUrlEncoded(Buffer.from(qs, 'latin1'), slow);
+      assert.deepEqual([...fast.entries()], [...slow.entries()]);
+    }), { numRuns: 2000 });
   });
   it('params / aliases: device_id or deviceId', () => {
     assert.equal(param(requestParams('/x?deviceId=4', undefined, undefined), 'device_id', 'deviceId'), '4');

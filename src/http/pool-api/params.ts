@@ -93,11 +93,42 @@ export function parseJsonBody(body: Buffer, into: Map<string, string>): void {
   }
 }
 
+/**
+ * Parses a query string as the HTTP parser hands it over (one char per byte). A component of plain
+ * ASCII without `%` or `+` is its own value (the usual case: keys, actions, numbers); any other
+ * goes through the byte decoder, so invalid escapes and invalid UTF-8 are handled as in a body.
+ */
+export function parseQueryString(qs: string, into: Map<string, string>): void {
+  const plain = (c: string): boolean => {
+    for (let i = 0; i < c.length; i++) {
+      const ch = c.charCodeAt(i);
+      if (ch === 0x25 || ch === 0x2b || ch >= 0x80) return false;
+    }
+    return true;
+  };
+  const decode = (c: string): string | undefined => (plain(c) ? c : decodeComponent(Buffer.from(c, 'latin1')));
+  let start = 0;
+  while (start <= qs.length) {
+    let end = qs.indexOf('&', start);
+    if (end < 0) end = qs.length;
+    if (end > start) {
+      const pair = qs.slice(start, end);
+      const eq = pair.indexOf('=');
+      const name = decode(eq < 0 ? pair : pair.slice(0, eq));
+      const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
+      if (name !== undefined && name !== '') {
+        if (value === undefined) into.delete(name); else into.set(name, value);
+      }
+    }
+    start = end + 1;
+  }
+}
+
 /** The merged parameters of a request: query string first, then the body on top. */
 export function requestParams(rawUrl: string, contentType: string | undefined, body: unknown): Params {
   const params = new Map<string, string>();
   const q = rawUrl.indexOf('?');
-  if (q >= 0) parseUrlEncoded(Buffer.from(rawUrl.slice(q + 1), 'latin1'), params);
+  if (q >= 0) parseQueryString(rawUrl.slice(q + 1), params);
   if (Buffer.isBuffer(body) && body.length > 0) {
     const ct = (contentType ?? '').toLowerCase();
     if (ct.startsWith('multipart/form-data')) {

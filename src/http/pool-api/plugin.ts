@@ -39,9 +39,19 @@ export interface PoolApiOptions {
   badKey?: BadKeyLimiterOptions;
 }
 
+/** Serialisations of shared (memoised, never modified) answer bodies, alive as long as the body. */
+const serialized = new WeakMap<object, string>();
+
+function jsonText(a: Answer & { kind: 'json' }): string {
+  if (!a.shared || typeof a.body !== 'object' || a.body === null) return JSON.stringify(a.body);
+  let t = serialized.get(a.body);
+  if (t === undefined) { t = JSON.stringify(a.body); serialized.set(a.body, t); }
+  return t;
+}
+
 function send(reply: FastifyReply, a: Answer): FastifyReply {
   if (a.kind === 'text') return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(a.body);
-  return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(a.body));
+  return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(jsonText(a));
 }
 
 export async function poolApiRoutes(app: FastifyInstance, opts: PoolApiOptions): Promise<void> {
