@@ -158,4 +158,32 @@ describe('e2e / tasks on every model over HTTP', () => {
     assert.equal(calls.length, t!.total);
     assert.ok(calls.every((c) => c.to.replace(/^\+/, '') === '79995550123'));
   });
+
+  test('suspend / resume / cancel over HTTP while a multi-modem batch runs: the batch stops between cards, resumes with the claimed ones, a cancel ends it', async () => {
+    const r = await call('POST', '/tasks', { kind: 'check_balance', cardIds: cardsOf('box8') });
+    assert.equal(r.status, 201);
+    const id = (r.body.items as Array<{ id: number }>)[0]!.id;
+    const progress = async () => (await w.runtime.tasks.view(id))!.progress;
+    assert.ok(await w.until(async () => (await progress()) >= 2, 600_000));
+    assert.equal((await call('POST', `/tasks/${id}/suspend`, {})).body.status, 'suspended');
+    await w.drive(60_000); // the card in hand finishes
+    const held = await progress();
+    assert.ok(held < 8, `suspended at ${held}/8`);
+    await w.drive(240_000);
+    assert.equal(await progress(), held, 'no card while suspended');
+    assert.equal((await call('POST', `/tasks/${id}/resume`, {})).body.status, 'running');
+    assert.ok(await w.until(async () => (await w.runtime.tasks.view(id))!.status === 'done', 900_000));
+    const done = (await w.runtime.tasks.view(id))!;
+    assert.deepEqual([done.progress, done.success], [8, 8], JSON.stringify(done.report));
+    assert.equal(new Set(done.report.map((x) => x.place)).size, 8, 'each card once');
+
+    const c = await call('POST', '/tasks', { kind: 'read_iccid', cardIds: cardsOf('train') });
+    const cid = (c.body.items as Array<{ id: number }>)[0]!.id;
+    assert.ok(await w.until(async () => (await w.runtime.tasks.view(cid))!.status === 'running', 120_000));
+    assert.equal((await call('POST', `/tasks/${cid}/cancel`, {})).body.status, 'cancelled');
+    await w.drive(300_000);
+    const v = (await w.runtime.tasks.view(cid))!;
+    assert.equal(v.status, 'cancelled');
+    assert.ok(v.progress < 11, `cancelled at ${v.progress}/11`);
+  });
 });
