@@ -194,6 +194,35 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     assert.match(text, /Imported one/);
   });
 
+  test('add a card by hand and edit it; its row opens the Online page for it', async () => {
+    await page.goto(`${w.url}/#/aggregators`);
+    await page.goto(`${w.url}/#/cards`);
+    await page.waitForSelector('#cards-table tbody tr');
+    await page.click('#add-card');
+    await page.selectOption('#card-form select[name=aggregatorId]', String(w.aggregators.get('demo-box-bank')));
+    await page.fill('#card-form input[name=place]', 'G8');
+    await page.fill('#card-form input[name=number]', '+7 999 000-33-44');
+    await page.click('#card-form button[type=submit]');
+    await page.waitForSelector('#card-form', { state: 'detached' });
+    await page.fill('#card-filters input[name=number]', '79990003344');
+    await page.click('#card-filters button[type=submit]');
+    await page.waitForSelector('#cards-table tbody tr:only-child td.mono:text-is("G8")');
+    await page.click('#cards-table tbody tr [data-action=edit]');
+    await page.fill('#card-form input[name=place]', 'Z99');
+    await page.click('#card-form button[type=submit]');
+    await page.waitForSelector('#card-form .form-error:not(:empty)');
+    await shot(page, '08b-card-refused');
+    await page.fill('#card-form input[name=place]', 'G8');
+    await page.fill('#card-form input[name=title]', 'By hand <i>x</i>');
+    await page.click('#card-form button[type=submit]');
+    await page.waitForSelector('#cards-table tbody tr td:text-is("By hand <i>x</i>")');
+    assert.equal(await page.locator('#cards-table i').count(), 0, 'a title is text');
+    await page.click('#cards-table tbody tr [data-action=online]');
+    await page.waitForSelector('main[data-page=online]');
+    assert.equal(await page.inputValue('#online-what'), 'G8');
+    await page.waitForFunction((id) => (document.getElementById('online-aggregator') as HTMLSelectElement | null)?.value === String(id), w.aggregators.get('demo-box-bank'));
+  });
+
   test('run a number scan task on SIMs of the SR-Nano and watch its progress live; suspend, resume, cancel', async () => {
     const nano = w.aggregators.get('demo-nano-500')!;
     const pick = async (rows: number[]) => {

@@ -14,6 +14,7 @@ import type { Aggregator, Card, Page, Pool } from '../lib/types.ts';
 import { confirmDialog, download, empty, errorBox, field, modal, onSubmit, toast, toastError } from '../lib/ui.ts';
 import { showPoolKey } from './pools.ts';
 import { kindLabel, startTask, taskDialog } from '../lib/tasks.ts';
+import { cardForm } from './card-form.ts';
 
 const FILTERS = ['number', 'iccid', 'title', 'operator', 'placePrefix', 'balance', 'comment'] as const;
 const SORTS = ['place', 'aggregator', 'iccid', 'number', 'balance', 'balanceAt', 'operator', 'updated', 'pools'] as const;
@@ -31,6 +32,7 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
   sizeSel.value = p.get('limit') ?? '100';
   let offset = Number(p.get('offset') ?? 0) || 0;
   let items: Card[] = [];
+  let aggregators: Aggregator[] = [];
   let total = 0;
   const selected = new Set<number>();
 
@@ -62,7 +64,9 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
       h('button', { type: 'button', class: 'btn danger', 'data-bulk': 'delete', onclick: () => { void removeSelected(); } }, t('delete')),
     ] : null,
     h('span', { class: 'spacer' }),
-    ctx.canWrite ? [fileInput, h('button', { type: 'button', class: 'btn', id: 'import-csv', onclick: () => fileInput.click() }, t('importCsv'))] : null,
+    ctx.canWrite ? [
+      h('button', { type: 'button', class: 'btn', id: 'add-card', onclick: () => cardForm(aggregators, null, () => { void load(); }) }, t('addCard')),
+      fileInput, h('button', { type: 'button', class: 'btn', id: 'import-csv', onclick: () => fileInput.click() }, t('importCsv'))] : null,
     exportEnc,
     h('button', { type: 'button', class: 'btn', id: 'export-csv', onclick: () => { void exportCsv(); } }, t('exportCsv')),
     h('button', { type: 'button', class: 'btn', id: 'export-txt', onclick: () => { void exportTxt(false); } }, t('exportTxt')),
@@ -85,6 +89,7 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
   async function loadAggregators(): Promise<void> {
     const r = await get<{ items: Aggregator[] }>('/aggregators');
     if (!r.ok) return;
+    aggregators = r.value.items;
     const want = p.get('aggregatorId') ?? aggSel.value;
     replace(aggSel, h('option', { value: '' }, t('all')), r.value.items.map((a) => h('option', { value: a.id }, a.title)));
     aggSel.value = want;
@@ -109,7 +114,7 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
     replace(table, h('table', { class: 'grid', id: 'cards-table' },
       h('thead', null, h('tr', null, h('th', null, all), h('th', null, '#'), showTitle ? h('th', null, t('title')) : null, h('th', null, t('number')),
         h('th', null, 'ICCID'), h('th', null, t('pools')), h('th', null, t('aggregator')), h('th', null, t('place')), h('th', null, t('balance')),
-        h('th', null, t('operator')), h('th', null, t('updated')), h('th', null, t('comment')))),
+        h('th', null, t('operator')), h('th', null, t('updated')), h('th', null, t('comment')), ctx.canWrite ? h('th', null, '') : null)),
       h('tbody', null, items.map((c, i) => {
         // The server marks numbers another card shares anywhere in the inventory, not only on this page.
         const dup = c.duplicate;
@@ -129,7 +134,11 @@ export function cardsPage(root: HTMLElement, ctx: PageCtx): () => void {
           h('td', { class: 'money' }, fmtMoney(c.balance), delta !== 0 ? h('span', { class: delta > 0 ? 'delta up' : 'delta down', title: fmtTime(c.lastBalanceAt) }, `${delta > 0 ? '+' : ''}${fmtMoney(delta)}`) : null),
           op,
           h('td', { class: 'small' }, fmtTime(c.updatedAt)),
-          h('td', { class: 'small' }, c.comment));
+          h('td', { class: 'small' }, c.comment),
+          ctx.canWrite ? h('td', { class: 'row-actions' },
+            h('button', { type: 'button', class: 'btn small', 'data-action': 'edit', onclick: () => cardForm(aggregators, c, () => { void load(); }) }, t('edit')),
+            // Connect this card in Online mode (legacy row icon): the Online page opens with its aggregator and place filled in.
+            h('a', { class: `btn small${c.online ? ' active' : ''}`, 'data-action': 'online', href: `#/online?aggregatorId=${c.aggregatorId}&place=${encodeURIComponent(c.place)}`, title: c.online ? t('online') : t('putOnline') }, t('putOnline'))) : null);
       }))));
     const size = Number(sizeSel.value);
     replace(pager,
