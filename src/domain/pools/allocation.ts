@@ -14,7 +14,7 @@ import type { PoolCtx } from './context.ts';
 import { filterSql } from './filters.ts';
 import type { NumberFilters } from './filters.ts';
 import type { FleetView } from './fleet.ts';
-import { fitOnline, onlineByAggregator, onlineOn, writeOffline, writeOnline } from './online.ts';
+import { fitOnline, onlineByAggregator, onlineOn, writeOffline, writeOfflineByNumber, writeOnline } from './online.ts';
 import { resolvePoolNumbers } from './resolve.ts';
 import { matchesFilters } from './filters.ts';
 
@@ -304,6 +304,12 @@ export async function openNumbers(ctx: PoolCtx, poolId: number, req: OpenRequest
 
 /** closeNumber (api.md §3): idempotent; BAD_NUMBER only when none of the numbers is in the pool. */
 export async function closeNumbers(ctx: PoolCtx, poolId: number, numbers: readonly string[]): Promise<{ ok: true } | { ok: false; code: 'BAD_NUMBER' }> {
+  // One number held exactly by a card of the pool, online (the usual call): one statement, as an
+  // exact match always wins the matching rule (api.md §1). Anything else resolves first.
+  if (numbers.length === 1) {
+    const done = await writeOfflineByNumber(ctx.store.db, ctx.clock.now(), poolId, numbers[0]!);
+    if (done.length > 0) { ctx.changed(done); return { ok: true }; }
+  }
   // No transaction: the read decides only which cards; taking them offline is one idempotent
   // UPDATE per 500 cards (guarded by desired = 'online'), whatever happened in between.
   const found = await resolvePoolNumbers(ctx.store.db, ctx.store.dialect, poolId, numbers);

@@ -7,6 +7,7 @@
  * aggregator locked (`lockAggregator`), so two paths never overfill one aggregator.
  */
 import { sql } from 'kysely';
+import type { RawBuilder } from 'kysely';
 import { planOnline } from '../../models/index.ts';
 import type { OnlineCard } from '../../models/index.ts';
 import { lockAggregator, writeTransaction } from '../../store/write-transaction.ts';
@@ -81,16 +82,28 @@ export async function writeOnline(
   }
 }
 
+/** Takes the cards that `which` selects offline, if still desired online; resolves to their ids. */
+async function offlineWhere(tx: Tx, now: number, which: RawBuilder<unknown>): Promise<number[]> {
+  const { rows } = await sql<{ cardId: number }>`update card_online set desired = 'offline', status_code = null, status_at = ${now}, channel = null,
+    ring_caller = null, ring_at = null, grab_calls = 0, generation = generation + 1, updated_at = ${now}
+    where ${which} and desired = 'online' returning card_id as "cardId"`.execute(tx);
+  return rows.map((r) => r.cardId);
+}
+
 /** Takes cards offline (idempotent: only rows still desired online change). Resolves to the ids that changed. */
 export async function writeOffline(tx: Tx, now: number, cardIds: readonly number[]): Promise<number[]> {
   const changed: number[] = [];
-  for (let i = 0; i < cardIds.length; i += 500) {
-    const { rows } = await sql<{ cardId: number }>`update card_online set desired = 'offline', status_code = null, status_at = ${now}, channel = null,
-      ring_caller = null, ring_at = null, grab_calls = 0, generation = generation + 1, updated_at = ${now}
-      where card_id in (${sql.join(cardIds.slice(i, i + 500))}) and desired = 'online' returning card_id as "cardId"`.execute(tx);
-    for (const r of rows) changed.push(r.cardId);
-  }
+  for (let i = 0; i < cardIds.length; i += 500) changed.push(...await offlineWhere(tx, now, sql`card_id in (${sql.join(cardIds.slice(i, i + 500))})`));
   return changed;
+}
+
+/**
+ * Takes offline the pool's card whose number is exactly `number`, in one statement; resolves to
+ * its id, or to nothing when no such card is online (the caller then resolves the number fully).
+ */
+export async function writeOfflineByNumber(tx: Tx, now: number, poolId: number, number: string): Promise<number[]> {
+  return offlineWhere(tx, now, sql`card_id = (select pc.card_id from cards c inner join pool_cards pc on pc.card_id = c.id and pc.pool_id = ${poolId}
+    where c.number = ${number})`);
 }
 
 export type PutOnlineResult =

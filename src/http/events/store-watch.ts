@@ -81,11 +81,12 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       o.bus.publish({ type: 'call.incoming', callId: c.id, cardId: c.card_id, aggregatorId: c.aggregator_id, place: c.place, number: c.number, caller: c.caller, at: c.at });
     }
     const cards = await db.selectFrom('card_online').innerJoin('cards', 'cards.id', 'card_online.card_id')
-      .select(['card_online.card_id', 'card_online.aggregator_id', 'card_online.position', 'card_online.channel', 'card_online.status_code', 'card_online.updated_at', 'card_online.status_at', 'cards.place', 'cards.number'])
-      .where((eb) => eb.or([eb('card_online.updated_at', '>=', cardsSince), eb('card_online.status_at', '>=', cardsSince)])).limit(2000).execute();
+      .select(['card_online.card_id', 'card_online.aggregator_id', 'card_online.position', 'card_online.channel', 'card_online.status_code', 'card_online.updated_at', 'cards.place', 'cards.number'])
+      // Every writer of status_at sets updated_at too (index card_online_updated_ix).
+      .where('card_online.updated_at', '>=', cardsSince).limit(2000).execute();
     let nextCards = cardsSince;
     for (const c of cards) {
-      nextCards = Math.max(nextCards, c.updated_at + 1, (c.status_at ?? 0) + 1);
+      nextCards = Math.max(nextCards, c.updated_at + 1);
       o.bus.publish({ type: 'card.status', cardId: c.card_id, aggregatorId: c.aggregator_id, place: c.place, number: c.number, position: c.position === 'ONLINE' ? 'ONLINE' : 'HOLD', channel: c.channel, statusCode: c.status_code });
     }
     cardsSince = nextCards;
@@ -128,12 +129,11 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       eb.selectFrom('pools').select((e) => e.fn.countAll<number>().as('n')).as('n'),
       eb.selectFrom('pools').select((e) => e.fn.max('updated_at').as('t')).as('t'),
     ]).executeTakeFirst();
-    // No count of USED marks (a scan of every member): a new mark moves the newest used_at, and
-    // poolRestart, which clears them, goes through the pool service, which publishes.
+    // Membership only: USED marks are set and cleared by the pool service alone, which publishes
+    // (counting them, or their newest time without an index, scans every member).
     const members = await db.selectNoFrom((eb) => [
       eb.selectFrom('pool_cards').select((e) => e.fn.countAll<number>().as('n')).as('n'),
       eb.selectFrom('pool_cards').select((e) => e.fn.max('added_at').as('t')).as('t'),
-      eb.selectFrom('pool_cards').select((e) => e.fn.max('used_at').as('v')).as('v'),
     ]).executeTakeFirst();
     const cards = await db.selectNoFrom((eb) => [
       eb.selectFrom('cards').select((e) => e.fn.countAll<number>().as('n')).as('n'),
