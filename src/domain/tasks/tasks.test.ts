@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../lib/clock.ts';
-import { createTestStore } from '../../store/testing.ts';
+import { createTestStore, testDialects } from '../../store/testing.ts';
 import { createTaskQueue } from './tasks.ts';
 
 test('sqlite: tasks / a task suspended before it ran gets its start time on its first unit after resume', async () => {
@@ -28,8 +28,8 @@ test('sqlite: tasks / a task suspended before it ran gets its start time on its 
   }
 });
 
-test('sqlite: tasks / a running unit\'s saved data comes back with it after a restart (send_sms: recipients already sent)', async () => {
-  const store = await createTestStore('sqlite');
+for (const dialect of testDialects()) test(`${dialect}: tasks / a running unit's saved data comes back with it after a restart (send_sms: recipients already sent); balance keeps the previous one`, async () => {
+  const store = await createTestStore(dialect);
   try {
     const clock = new FakeClock(1_000_000);
     const agg = await store.db.insertInto('aggregators').values({
@@ -55,6 +55,15 @@ test('sqlite: tasks / a running unit\'s saved data comes back with it after a re
     await tasks.finishUnit(id, u.unitId, 'A', 'ok');
     await tasks.finishUnit(id, u.unitId, 'A', 'ok'); // reported twice: counted once
     assert.deepEqual(seen, [1]);
+    const card = await store.db.insertInto('cards').values({ aggregator_id: agg.id, place: 'A', place_sort: 0, number: null, iccid: null, operator: 'MTS RUS', balance: null, last_balance: null, balance_at: null, last_balance_at: null, number_at: null, created_at: 0, updated_at: 0 })
+      .returning('id').executeTakeFirstOrThrow();
+    assert.deepEqual(await tasks.recordBalance(card.id, 12.5), { previous: null });
+    await clock.advance(1000);
+    assert.deepEqual(await tasks.recordBalance(card.id, 10), { previous: 12.5 });
+    const row = await store.db.selectFrom('cards').select(['balance', 'last_balance', 'balance_at', 'last_balance_at']).where('id', '=', card.id).executeTakeFirstOrThrow();
+    assert.deepEqual([Number(row.balance), Number(row.last_balance), Number(row.balance_at) - Number(row.last_balance_at)], [10, 12.5, 1000]);
+    assert.equal(await tasks.cardOperator(card.id), 'MTS RUS');
+    assert.equal((await tasks.profileFor('mts rus'))?.balanceCode, '*100#');
   } finally {
     await store.close();
   }
