@@ -265,6 +265,10 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     await page.waitForSelector(`#tasks-active article[data-task="${id}"][data-status=suspended]`);
     await shot(page, '10c-task-suspended');
     const atSuspend = await done();
+    // The aggregator's tile names its current task, read on load (not only from later events).
+    await page.goto(`${w.url}/#/aggregators`);
+    await page.waitForSelector(`.tile[data-aggregator="${nano}"] [data-current-task="${id}"]`);
+    await page.goto(`${w.url}/#/tasks`);
     await card.locator('[data-action=resume]').click();
     await page.waitForSelector(`#tasks-active article[data-task="${id}"]:is([data-status=running], [data-status=queued])`);
     const row = page.locator(`#tasks-history tr[data-task="${id}"]`);
@@ -310,6 +314,25 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     await shot(page, '04b-duplicates');
     await page.uncheck('#card-filters input[name=duplicates]');
     await page.click('#card-filters button[type=submit]');
+  });
+
+  test('edit an aggregator\'s model settings: SR-Train rows and modems; the API refuses a bad range in the form', async () => {
+    const id = w.aggregators.get('demo-train')!;
+    await page.goto(`${w.url}/#/aggregators`);
+    await page.click(`.tile[data-aggregator="${id}"] [data-action=edit]`);
+    await page.fill('#edit-aggregator-form input[name=rowBegin]', '5');
+    await page.fill('#edit-aggregator-form input[name=rowEnd]', '2');
+    await page.click('#edit-aggregator-form button[type=submit]');
+    await page.waitForSelector('#edit-aggregator-form .form-error:not(:empty)');
+    assert.match((await page.textContent('#edit-aggregator-form .form-error')) ?? '', /rowEnd/);
+    await page.fill('#edit-aggregator-form input[name=rowBegin]', '0');
+    await page.fill('#edit-aggregator-form input[name=rowEnd]', '30');
+    await page.fill('#edit-aggregator-form input[name=enabledChannels]', '1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16');
+    await page.click('#edit-aggregator-form button[type=submit]');
+    await page.waitForSelector('#edit-aggregator-form', { state: 'detached' });
+    const saved = await page.evaluate(async (aid) => (await (await fetch(`/api/v1/aggregators/${aid}`)).json()) as { settings: Record<string, unknown> }, id);
+    assert.equal(saved.settings.rowEnd, 30);
+    assert.equal((saved.settings.enabledChannels as number[]).length, 16);
   });
 
   test('aggregator init shows the API\'s answer on the tile', async () => {

@@ -9,7 +9,7 @@ import { h, replace, safeColor, setVar } from '../lib/dom.ts';
 import { fmtAgo, fmtNumber, fmtTime } from '../lib/format.ts';
 import { t, type Key } from '../lib/i18n.ts';
 import { on, throttle } from '../lib/live.ts';
-import type { Aggregator, CreatedAggregator, Layout, LayoutSlot } from '../lib/types.ts';
+import type { Aggregator, CreatedAggregator, Layout, LayoutSlot, Task } from '../lib/types.ts';
 import { kindLabel } from '../lib/tasks.ts';
 import { badge, confirmDialog, copyButton, empty, errorBox, field, modal, onSubmit, toast, toastError, unavailable } from '../lib/ui.ts';
 
@@ -37,9 +37,18 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
   let canInit = true;
   async function load(): Promise<void> {
     if (ctx.canWrite) canInit = await routeExists('POST', '/aggregators/0/init');
-    const r = await get<{ items: Aggregator[] }>('/aggregators');
+    const [r, running] = await Promise.all([get<{ items: Aggregator[] }>('/aggregators'), get<{ items: Task[] }>('/tasks', { limit: 100 })]);
     if (!r.ok) { replace(list, errorBox(r.error)); return; }
     items = r.value.items;
+    // The current task of each aggregator as of now (running before suspended before queued); events keep it moving afterwards.
+    if (running.ok) {
+      const rank = (s: string): number => ['running', 'suspended', 'queued'].indexOf(s);
+      for (const x of running.value.items) {
+        const had = tasks.get(x.aggregatorId);
+        if (rank(x.status) < 0 || (had && rank(had.status) >= 0 && rank(had.status) <= rank(x.status))) continue;
+        tasks.set(x.aggregatorId, { taskId: x.id, kind: x.kind, status: x.status, progress: x.progress, total: x.total });
+      }
+    }
     draw();
   }
 
@@ -64,7 +73,7 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
         h('dt', null, t('cards')), h('dd', null, h('a', { href: `#/cards?aggregatorId=${a.id}` }, String(a.cards))),
         h('dt', null, t('token')), h('dd', { class: 'mono' }, `…${a.tokenHint}`),
         a.serial ? [h('dt', null, t('serial')), h('dd', { class: 'mono' }, a.serial)] : null,
-        h('dt', null, t('task')), h('dd', null, task && (task.status === 'running' || task.status === 'queued' || task.status === 'suspended')
+        h('dt', null, t('task')), h('dd', { 'data-current-task': task && ['running', 'queued', 'suspended'].includes(task.status) ? task.taskId : null }, task && (task.status === 'running' || task.status === 'queued' || task.status === 'suspended')
           ? `${kindLabel(task.kind)} · ${task.progress}/${task.total} · ${t(`taskStatus_${task.status}` as Key)}` : '—')),
       initNote ? h('p', { class: `init-result ${initNote.state === 'queued' ? 'ok' : 'warn'}`, 'data-init': initNote.state, role: 'status' }, `${t('initResult')}: ${initNote.text}`) : null,
       h('footer', null,
@@ -126,13 +135,35 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
     const bankMap = h('input', { name: 'bankMap', pattern: '[01]{1,8}', value: typeof a.settings.bankMap === 'string' ? a.settings.bankMap : '' });
     const msg = h('p', { class: 'form-error', role: 'alert' });
     const banked = /bank|board/i.test(a.model);
-    modal(t('editAggregator'), (close) => onSubmit(h('form', { class: 'stack' },
+    // Per-model settings (panel-features.md §2.4 form; checked by the server, src/models/base.ts).
+    const train = /train/i.test(a.model);
+    const smart = /smart/i.test(a.model);
+    const multi = a.modemChannels > 1;
+    const num = (v: unknown): string => (typeof v === 'number' ? String(v) : '');
+    const rowBegin = h('input', { name: 'rowBegin', type: 'number', min: 0, max: 999, value: num(a.settings.rowBegin) });
+    const rowEnd = h('input', { name: 'rowEnd', type: 'number', min: 0, max: 999, value: num(a.settings.rowEnd) });
+    const smartType = h('select', { name: 'smartType' }, h('option', { value: '' }, '—'), [52, 54, 55].map((n) => h('option', { value: n }, String(n))));
+    smartType.value = num(a.settings.smartType);
+    const channels = Array.isArray(a.settings.enabledChannels) ? a.settings.enabledChannels.filter((c): c is number => typeof c === 'number') : [];
+    const enabledChannels = h('input', { name: 'enabledChannels', pattern: '[0-9, ]*', maxlength: 200, value: channels.join(', '), placeholder: t('allModems') });
+    modal(t('editAggregator'), (close) => onSubmit(h('form', { class: 'stack', id: 'edit-aggregator-form' },
       field(t('title'), title), h('label', { class: 'check' }, enabled, t('enabled')),
-      banked ? field(t('bankMap'), bankMap, t('bankMapHint')) : null, msg,
+      banked ? field(t('bankMap'), bankMap, t('bankMapHint')) : null,
+      train ? [field(t('rowBegin'), rowBegin), field(t('rowEnd'), rowEnd, t('rowsHint'))] : null,
+      smart ? field(t('smartType'), smartType) : null,
+      multi ? field(t('enabledChannels'), enabledChannels, t('enabledChannelsHint', { n: a.modemChannels })) : null, msg,
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('cancel')),
         h('button', { type: 'submit', class: 'btn primary' }, t('save')))), async () => {
       const body: Record<string, unknown> = { title: title.value.trim(), enabled: enabled.checked };
-      if (banked && bankMap.value) body.settings = { ...a.settings, bankMap: bankMap.value };
+      const settings: Record<string, unknown> = { ...a.settings };
+      if (banked && bankMap.value) settings.bankMap = bankMap.value;
+      if (train) for (const [k, el] of [['rowBegin', rowBegin], ['rowEnd', rowEnd]] as const) { if (el.value === '') delete settings[k]; else settings[k] = Number(el.value); }
+      if (smart) { if (smartType.value === '') delete settings.smartType; else settings.smartType = Number(smartType.value); }
+      if (multi) {
+        const list = enabledChannels.value.split(/[\s,;]+/).filter(Boolean).map(Number);
+        if (list.length === 0) delete settings.enabledChannels; else settings.enabledChannels = list;
+      }
+      if (JSON.stringify(settings) !== JSON.stringify(a.settings)) body.settings = settings;
       const r = await patch<Aggregator>(`/aggregators/${a.id}`, body);
       if (!r.ok) { msg.textContent = r.error.message; return; }
       close();
