@@ -258,3 +258,33 @@ test('equipment errors / +CME and +CMS codes, numeric or text', () => {
   assert.equal(findEquipmentError('OK'), null);
   assert.equal(findEquipmentError('ERROR'), null);
 });
+
+test('channel / withdraw takes back a queued command before any poll releases it, never one already released', () => {
+  const { ch, idle } = setup();
+  const a = ch.enqueue('modem>send:AT+CMGD=1,1');
+  const b = ch.enqueue('modem>send:AT+CMGD=2,1');
+  assert.ok(a.ok && b.ok);
+  assert.equal(idle(), `{data}${a.step}#!#modem>send:AT+CMGD=1,1`);
+  assert.equal(ch.withdraw(a.step), false, 'already on the device');
+  assert.equal(ch.withdraw(b.step), true);
+  const c = ch.enqueue('modem>sms:4');
+  assert.ok(c.ok);
+  assert.equal(idle(), `{data}${c.step}#!#modem>sms:4`, 'the later command is not behind the withdrawn one');
+  assert.equal(ch.stats().queued, 0);
+});
+
+test('channel / postpone lets later commands go first, keeping the postponed command\'s step and waiter', async () => {
+  const { clock, ch, idle, answer } = setup();
+  const reg = ch.send(cmd('modem>activation'), { exclusive: false });
+  const list = ch.enqueue('modem>sms:4');
+  assert.ok(list.ok);
+  assert.equal(ch.postpone('modem>activation'), 1);
+  assert.equal(idle(), `{data}${list.step}#!#modem>sms:4`);
+  const body = answer(list.step, '1');
+  assert.match(body, /#!#modem>activation$/);
+  const step = Number(/^\{data\}(\d+)#!#/.exec(body)![1]);
+  answer(step, '1;21;MTS RUS');
+  await clock.advance(0);
+  const r = await reg;
+  assert.ok(r.ok && r.value === '1;21;MTS RUS');
+});

@@ -240,6 +240,30 @@ export class DeviceChannel {
   }
 
   /**
+   * Lets everything queued now go before the queued commands with this exact text (their steps and
+   * waiters unchanged). For commands whose order does not matter, e.g. a routine check that should
+   * not delay an urgent read. Returns how many moved.
+   */
+  postpone(text: string): number {
+    return this.outbox.postpone(text);
+  }
+
+  /** True while a command with exactly this text waits in the outbox (not yet released to the device). */
+  hasQueued(text: string): boolean {
+    return this.outbox.hasText(text);
+  }
+
+  /**
+   * Takes back a command queued with `enqueue` that no poll has released yet (a later command must
+   * not wait behind it). Returns false when it already went to the device (or was never queued).
+   */
+  withdraw(step: number): boolean {
+    const removed = this.outbox.remove(step);
+    if (removed) this.inFlight.get(step)?.cancel('withdrawn');
+    return removed;
+  }
+
+  /**
    * Drops every queued command (legacy queue purge when the device stays silent); their senders
    * get `CANCELLED`. Returns how many were dropped.
    */

@@ -54,6 +54,18 @@ export class Outbox {
     return dropped;
   }
 
+  /** Moves the queued commands with this text to the back of the queue (same steps); returns how many. */
+  postpone(text: string): number {
+    const moved = this.queue.filter((c) => c.text === text);
+    if (moved.length > 0) this.queue = [...this.queue.filter((c) => c.text !== text), ...moved];
+    return moved.length;
+  }
+
+  /** True when a command with this text is queued. */
+  hasText(text: string): boolean {
+    return this.queue.some((c) => c.text === text);
+  }
+
   get length(): number {
     return this.queue.length;
   }
