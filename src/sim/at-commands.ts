@@ -93,6 +93,8 @@ function interpret(modem: Modem, cmd: string): AtReply {
   if ((m = /^ATD([+0-9*#]+);?$/.exec(u))) return modem.dial(m[1]!) ? OK() : { lines: [], final: 'NO CARRIER' };
   if (u === 'ATA') return modem.answer() ? OK() : { lines: [], final: 'NO CARRIER' };
   if (/^ATH0?$/.test(u)) { modem.hangup(); return OK(); }
+  // Current calls (3GPP TS 27.007 §7.18): id, dir (1 incoming), stat (4 incoming, 0 active, 2 dialing), mode, mpty, number, type.
+  if (u === 'AT+CLCC') { const c = modem.call; return OK(c.kind === 'ringing' ? [`+CLCC: 1,1,4,0,0,"${c.caller}",145`] : c.kind === 'idle' ? [] : [`+CLCC: 1,${c.kind === 'active' && c.direction === 'in' ? 1 : 0},${c.kind === 'active' ? 0 : 2},0,0,"${c.peer}",145`]); }
   return ERROR;
 }
 

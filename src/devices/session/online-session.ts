@@ -2,9 +2,13 @@
  * One aggregator's online session as a reconciler (device-link.md §5, issue #5 item 4): it reads
  * the desired state (`card_online.desired`, queued SMS, device requests), drives the hardware
  * towards it through the model's driver, and writes the actual state back (position, channel,
- * status code) only for the generation it acted on. SMS are read with `modem>sms:4`, committed
- * through the exactly-once intake, and only then deleted from the SIM; a `+CMTI` is answered in
- * the reply to the very poll that brought it. `+CLIP` becomes a call record and `RING_[…]`.
+ * status code) only for the generation it acted on. SMS are read with `modem>sms:4` (or a
+ * `modem>pack` of `AT+CMGL=4`), committed through the exactly-once intake, and only then deleted
+ * from the SIM — in one "delete read" command when the last listing committed everything, so
+ * deletes cost the device one or two polls instead of two per message; a `+CMTI` is answered in
+ * the reply to the very poll that brought it (queued deletes are withdrawn, a queued routine
+ * check goes after it). `+CLIP` becomes a call record and `RING_[…]` for the card whose modem rang
+ * (the SR-Box-2 output prefix, else `AT+CLCC` when several cards are online).
  * One engine for every model: what differs is in ../drivers/driver.ts.
  */
 import { parseActivation, parsePackAnswer, parseSmartPayload, parseSmsAnswer, type SmsEntry } from '../../codec/index.ts';
@@ -82,10 +86,19 @@ interface Seat {
 
 const text: Command<string>['parse'] = (a) => ({ ok: true, value: a });
 const isNull = (a: string): boolean => a.trim() === 'NULL' || a.trim() === '';
+/** A caller's `AT+CLCC` question serves its repeated `+CLIP` until they stop this long, ms. */
+const CLCC_REUSE_MS = 30_000;
+/**
+ * Waiting for the `AT+CLCC` answer, ms (then the call goes to the newest card). Long: while the
+ * phone rings, a `+CLIP` every few seconds fills the device's outbox ahead of the answer.
+ */
+const CLCC_TIMEOUT_MS = 90_000;
 /** Deletes wait for this long without new listings… */
 const DELETE_QUIET_MS = 12_000;
 /** …unless this many committed messages wait on one SIM. */
 const DELETE_BATCH = 6;
+/** Deletes due while a listing runs wait this long for it, ms (a delete of read messages must not overtake it). */
+const DELETE_RETRY_MS = 1000;
 /** SMART firmware powers its modems at boot; a card change before they are up is lost (device-link.md §4.8). */
 const SMART_BOOT_MS = 10_000;
 const registered = (s: number | null): boolean => s === 1 || s === 5;
@@ -104,7 +117,9 @@ export class OnlineSession {
   private shared: number | null = null;
   private lastReg = -Infinity;
   private lastSms = -Infinity;
-  private smsRunning: Promise<void> | null = null;
+  /** Listings sent and not yet processed, and the chain that processes them in the order sent. */
+  private listings = 0;
+  private intake: Promise<void> = Promise.resolve();
   /** When the device last announced a (re)boot; SMART modems are left to finish booting before a card change. */
   private bootAt = -Infinity;
   private firstHeardAt: number | null = null;
@@ -113,7 +128,16 @@ export class OnlineSession {
   private deleteTimer: TimerHandle | null = null;
   /** Bumped when deletes are sent; listings queued before that are stale for scheduling deletes. */
   private deleteEpoch = 0;
-  private smsAgain = false;
+  /**
+   * Channels whose last listing committed every message it showed (and so marked read): until the
+   * next listing runs, every READ message on that SIM is in the store, and one "delete read"
+   * command may replace a chain of per-index deletes (see flushDeletes).
+   */
+  private readonly listingClean = new Set<number>();
+  /** `AT+CLCC` questions by caller (last 10 digits): which channel rings, asked once per ringing. */
+  private readonly clcc = new Map<string, { at: number; answer: Promise<number | null> }>();
+  /** Steps of delete commands queued in the channel (withdrawn if still queued when a read must go). */
+  private queuedDeletes: number[] = [];
   private wakeUp: (() => void) | null = null;
   private dirty = true;
   /** When something not driven by a wake-up must be looked at again (seat retry, SMART boot wait). */
@@ -121,7 +145,7 @@ export class OnlineSession {
   private unsubscribe: Array<() => void> = [];
   private stopped = false;
   private signal: AbortSignal | null = null;
-  readonly stats = { ticks: 0, smsListed: 0, smsCommitted: 0, duplicates: 0, seatFailures: 0, restarts: 0, reboots: 0 };
+  readonly stats = { ticks: 0, smsListed: 0, smsCommitted: 0, duplicates: 0, seatFailures: 0, restarts: 0, reboots: 0, deleteRead: 0 };
 
   constructor(deps: SessionDeps) {
     this.d = deps;
@@ -218,6 +242,7 @@ export class OnlineSession {
       const want = desired.get(channel);
       if (!want || want.state.cardId !== seat.cardId || want.target.position !== seat.position) {
         this.seated.delete(channel);
+        this.listingClean.delete(channel);
         released = true;
         await this.d.repo.releaseCard(seat.cardId);
       } else if (want.state.generation !== seat.generation) {
@@ -254,6 +279,7 @@ export class OnlineSession {
         generation: state.generation, status: -2, statusSince: now, lastRestart: now, seatFailures: 0,
       };
       this.seated.set(target.channel, seat);
+      this.listingClean.delete(target.channel); // another SIM: its read messages are not ours until listed
       this.lastPosition.set(target.channel, target.position);
       await this.d.repo.reportCard(state.cardId, state.generation, { position: 'ONLINE', channel: target.channel, statusCode: -2 });
     }
@@ -335,59 +361,89 @@ export class OnlineSession {
   // ── SMS intake ─────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Lists stored SMS now (single flight: a request during a listing runs one more listing right
-   * after it, so a delete is always queued before the next list). Synchronous up to the queueing
-   * of the command, so a `+CMTI` subscriber gets it into the reply of the poll that brought it.
+   * Lists stored SMS now. Synchronous up to the queueing of the command, so a `+CMTI` subscriber
+   * gets it into the reply of the poll that brought it — also while an earlier listing is on the
+   * device (it ran before this message arrived); a listing still waiting in the outbox will see
+   * the message, so none is added then. Answers are processed one after the other in the order
+   * sent (= the order the device ran them): a listing's view of the SIM is never overtaken by an
+   * older one (the delete decisions rely on the latest view).
    */
   requestSms(): void {
-    if (this.smsRunning) { this.smsAgain = true; return; }
     const list = this.d.driver.smsList([...this.seated.keys()]);
     if (!list || this.seated.size === 0) return;
+    // Deletes not handed to the device yet would go first and delay the read by a round trip:
+    // they are withdrawn (the listing shows those messages again and schedules them anew).
+    for (const step of this.queuedDeletes) this.ch.withdraw(step);
+    this.queuedDeletes = [];
+    if (this.ch.hasQueued(list.text)) return;
     this.lastSms = this.d.clock.now();
     const answer = this.ch.send({ text: list.text, timeoutMs: this.t.commandTimeoutMs, parse: text }, { exclusive: false });
+    // A routine registration check still queued goes after the read (order does not matter to it).
+    const reg = this.d.driver.registration([...this.seated.keys()]);
+    if (reg.kind !== 'none') this.ch.postpone(reg.text);
     const epoch = this.deleteEpoch;
-    this.smsRunning = answer.then((r) => (list.kind === 'pack' ? this.processPackListing(r, epoch) : this.processSms(r, epoch))).catch((err: unknown) => this.d.log.error({ err, aggregator: this.aggId }, 'SMS intake failed'))
-      .finally(() => {
-        this.smsRunning = null;
-        if (this.smsAgain) { this.smsAgain = false; this.requestSms(); }
-      });
+    const listed = new Map([...this.seated].map(([c, seat]) => [c, seat.cardId]));
+    this.listings++;
+    this.intake = this.intake.then(() => answer).then(async (r) => {
+      const dirty = list.kind === 'pack' ? await this.processPackListing(r, epoch) : await this.processSms(r, epoch);
+      for (const [c, cardId] of listed) {
+        if (dirty === 'all' || dirty.has(c) || this.seated.get(c)?.cardId !== cardId) this.listingClean.delete(c); else this.listingClean.add(c);
+      }
+    }).catch((err: unknown) => { this.listingClean.clear(); this.d.log.error({ err, aggregator: this.aggId }, 'SMS intake failed'); })
+      .finally(() => { this.listings--; });
   }
 
-  private async processSms(r: CommandOutcome<string>, epoch: number): Promise<void> {
-    if (!r.ok) return;
+  /**
+   * A `modem>sms:4` answer. Resolves the channels whose messages are not all committed (a modem
+   * that could not be read, an unreadable PDU…), or 'all' when the answer says nothing reliable.
+   */
+  private async processSms(r: CommandOutcome<string>, epoch: number): Promise<Set<number> | 'all'> {
+    if (!r.ok) return 'all';
     const ans = parseSmsAnswer(r.answer);
     if (ans.kind === 'device-error') {
       const seat = this.seated.values().next().value;
       if (seat && ans.text === 'Error') await this.setStatus(seat, 9);
       if (ans.text === 'NO RESPONSE') this.lastReg = -Infinity;
-      return;
+      return 'all';
     }
-    if (ans.kind !== 'sections') return;
+    const dirty = new Set<number>();
+    if (ans.kind !== 'sections') return dirty; // '1': nothing stored anywhere
+    if (ans.garbage.length > 0) return 'all';
     const seatedChannels = [...this.seated.keys()];
     for (const sec of ans.sections) {
-      if (sec.status !== 'ok' || sec.entries.length === 0) continue;
       const channel = this.d.driver.sectionChannel(sec.modem, seatedChannels) ?? sec.modem;
+      if (sec.status !== 'ok') { dirty.add(channel); continue; }
+      if (sec.entries.length === 0) continue;
       const card = await this.cardOnChannel(channel);
-      if (!card) { this.d.log.warn({ aggregator: this.aggId, channel }, 'SMS on a channel with no known card; left on the SIM'); continue; }
-      await this.commitAndDelete(channel, card, sec.entries, epoch);
+      if (!card) { dirty.add(channel); this.d.log.warn({ aggregator: this.aggId, channel }, 'SMS on a channel with no known card; left on the SIM'); continue; }
+      if (!(await this.commitAndDelete(channel, card, sec.entries, epoch))) dirty.add(channel);
     }
+    return dirty;
   }
 
-  /** A `modem>pack:AT+CMGL=4` answer: per modem section, the PDU-mode +CMGL records. */
-  private async processPackListing(r: CommandOutcome<string>, epoch: number): Promise<void> {
-    if (!r.ok) return;
+  /**
+   * A `modem>pack:AT+CMGL=4` answer: per modem section, the PDU-mode +CMGL records. Resolves the
+   * channels not known to be wholly committed: a seated channel without a section, a listing that
+   * did not end in `OK`, a record that is not a readable PDU, a commit that failed.
+   */
+  private async processPackListing(r: CommandOutcome<string>, epoch: number): Promise<Set<number> | 'all'> {
+    if (!r.ok) return 'all';
     const seatedChannels = [...this.seated.keys()];
+    const dirty = new Set<number>(seatedChannels);
     for (const sec of parsePackAnswer(r.answer).sections) {
+      const channel = this.d.driver.sectionChannel(sec.modem, seatedChannels) ?? sec.modem;
+      const records = parseCmgl(sec.output);
       const entries: SmsEntry[] = [];
-      for (const m of parseCmgl(sec.output)) {
+      for (const m of records) {
         if (m.mode === 'pdu' && m.index !== null) entries.push({ index: m.index, stat: m.stat ?? 0, alpha: m.alpha, length: m.length ?? 0, pdu: m.pdu });
       }
-      if (entries.length === 0) continue;
-      const channel = this.d.driver.sectionChannel(sec.modem, seatedChannels) ?? sec.modem;
+      const whole = /(^|\n)\s*OK\s*$/.test(sec.output) && entries.length === records.length;
+      if (entries.length === 0) { if (whole) dirty.delete(channel); continue; }
       const card = await this.cardOnChannel(channel);
       if (!card) { this.d.log.warn({ aggregator: this.aggId, channel }, 'SMS on a channel with no known card; left on the SIM'); continue; }
-      await this.commitAndDelete(channel, card, entries, epoch);
+      if ((await this.commitAndDelete(channel, card, entries, epoch)) && whole) dirty.delete(channel);
     }
+    return dirty;
   }
 
   private async cardOnChannel(channel: number): Promise<{ id: number; number: string | null } | null> {
@@ -400,7 +456,8 @@ export class OnlineSession {
     return this.d.repo.ensureCard(this.aggId, this.d.model.formatPlace(place), placeKey(place));
   }
 
-  private async commitAndDelete(channel: number, card: { id: number; number: string | null }, entries: readonly SmsEntry[], epoch: number): Promise<void> {
+  /** Commits the listed messages of a channel, then schedules their deletion; true when every one is committed (or not ours to keep). */
+  private async commitAndDelete(channel: number, card: { id: number; number: string | null }, entries: readonly SmsEntry[], epoch: number): Promise<boolean> {
     this.checkPendingDeletes(channel, entries);
     const done: number[] = [];
     for (const e of entries) {
@@ -421,11 +478,13 @@ export class OnlineSession {
     // A listing queued before the last flush of deletes ran ahead of those deletes on the device:
     // its indexes may have been freed and reused since, so it schedules nothing (what it saw is
     // committed; a later listing schedules the delete).
-    if (epoch !== this.deleteEpoch) return;
+    const whole = done.length === entries.length;
+    if (epoch !== this.deleteEpoch) return whole;
     const pending = this.pendingDeletes.get(channel) ?? new Map<number, string>();
     for (const e of entries) if (done.includes(e.index)) pending.set(e.index, e.pdu);
     this.pendingDeletes.set(channel, pending);
     this.scheduleDeletes(pending.size >= DELETE_BATCH ? 0 : DELETE_QUIET_MS);
+    return whole;
   }
 
   private scheduleDeletes(delayMs: number): void {
@@ -433,14 +492,40 @@ export class OnlineSession {
     this.deleteTimer = this.d.clock.setTimeout(() => { this.deleteTimer = null; this.flushDeletes(); }, delayMs);
   }
 
-  /** Sends the deletes of committed messages (one chain per channel). */
+  /**
+   * Sends the deletes of committed messages. Each command costs the device one poll per answer
+   * and per output message (a Nano `modem>send:AT+CMGD=i` two, six deletes twelve polls: 36 s in
+   * which a new `+CMTI` waits behind them), so where it is safe one "delete read" command
+   * (`AT+CMGD=1,1`, 3GPP TS 27.005 §3.5.4) replaces the chain: when the channel's last listing
+   * committed everything it showed and no listing is queued or running — every message a listing
+   * marked read is then in the store, and a listing queued later runs after the delete. Otherwise
+   * the listed indexes are deleted one by one, as before.
+   */
   private flushDeletes(): void {
     if (this.stopped) return;
+    const waiting = [...this.pendingDeletes.values()].reduce((n, p) => n + p.size, 0);
+    if (this.listings > 0 && waiting < DELETE_BATCH * 3) { this.scheduleDeletes(DELETE_RETRY_MS); return; }
     this.deleteEpoch++;
     for (const [channel, pending] of this.pendingDeletes) {
-      if (pending.size > 0) this.ch.enqueue(this.d.driver.deleteSms(channel, [...pending.keys()]));
+      if (pending.size === 0) continue;
+      const deleteRead = this.listings === 0 && this.listingClean.has(channel) ? this.deleteReadCommand(channel) : null;
+      const q = this.ch.enqueue(deleteRead ?? this.d.driver.deleteSms(channel, [...pending.keys()]));
+      if (q.ok) this.queuedDeletes.push(q.step);
+      if (deleteRead) this.stats.deleteRead++;
+      this.listingClean.delete(channel);
     }
     this.pendingDeletes.clear();
+  }
+
+  /**
+   * The driver's delete of index 1 with the delete flag 1 ("delete all read messages", the index
+   * is then ignored): same command, same modem addressing. Null when the driver spells deletes
+   * another way. (Belongs in the driver as its own method; derived here to leave drivers alone.)
+   */
+  private deleteReadCommand(channel: number): string | null {
+    const one = this.d.driver.deleteSms(channel, [1]);
+    const at = /AT\+CMGD=1(?![\d,])/;
+    return at.test(one) && !one.includes('&&') ? one.replace(at, 'AT+CMGD=1,1') : null;
   }
 
   /** A listing shows what is in each slot now: a pending delete whose slot holds another PDU is dropped. */
@@ -475,26 +560,65 @@ export class OnlineSession {
     this.seated.clear();
     this.shared = null;
     this.pendingDeletes.clear();
+    this.listingClean.clear();
     this.deleteEpoch++;
     this.wake();
   }
 
-  /** Which seated card a call is for: the modem prefix (SR-Box-2), the only card, the grabbed one, else the newest. */
-  private async callTarget(modemPrefix: number | null): Promise<Seat | undefined> {
+  /**
+   * Which seated card a call is for: the modem named by the output prefix (SR-Box-2), the only
+   * card, the one calls are routed to (`modem>fix`, grabCall), else the modem that reports the call
+   * in `AT+CLCC` (boxes whose output names no modem), else the newest.
+   */
+  private async callTarget(modemPrefix: number | null, caller: string): Promise<Seat | undefined> {
     const seats = [...this.seated.values()];
-    if (modemPrefix !== null && this.d.driver.kind === 'box2') return seats.find((s) => this.d.driver.outputPrefix(s.channel) === modemPrefix);
+    if (modemPrefix !== null && seats.some((s) => this.d.driver.outputPrefix(s.channel) !== null)) return seats.find((s) => this.d.driver.outputPrefix(s.channel) === modemPrefix);
     if (seats.length <= 1) return seats[0];
+    // Asked before anything is awaited: inside the poll that brought the +CLIP, so the question
+    // leaves in its reply while the phone still rings.
+    const asked = this.ringingChannel(caller);
     const states = await this.d.repo.cardStates(this.aggId);
     const grabbed = states.find((s) => s.grabCalls && s.desired === 'online');
-    const pick = grabbed ?? [...states].filter((s) => s.desired === 'online').sort((a, b) => (b.openedAt ?? 0) - (a.openedAt ?? 0))[0];
-    return seats.find((s) => s.cardId === pick?.cardId) ?? seats[0];
+    const byGrab = grabbed ? seats.find((s) => s.cardId === grabbed.cardId) : undefined;
+    if (byGrab) return byGrab;
+    const ringing = await asked;
+    if (ringing !== null && this.seated.has(ringing)) return this.seated.get(ringing);
+    const newest = [...states].filter((s) => s.desired === 'online').sort((a, b) => (b.openedAt ?? 0) - (a.openedAt ?? 0))[0];
+    return seats.find((s) => s.cardId === newest?.cardId) ?? seats[0];
+  }
+
+  /**
+   * Asks the seated modems which one has `caller` on an incoming call (`AT+CLCC` in one
+   * `modem>pack`, spelled like the driver's registration check). One question per caller while
+   * its `+CLIP` repeats (every few seconds while ringing); null when the box cannot tell.
+   */
+  private ringingChannel(caller: string): Promise<number | null> {
+    const now = this.d.clock.now();
+    for (const [k, v] of this.clcc) if (now - v.at > CLCC_REUSE_MS) this.clcc.delete(k);
+    const key = caller.replace(/\D/g, '').slice(-10);
+    const have = this.clcc.get(key);
+    if (have) { have.at = now; return have.answer; }
+    const channels = [...this.seated.keys()];
+    const reg = this.d.driver.registration(channels);
+    if (reg.kind !== 'pack' || !reg.text.includes('AT+CREG?')) return Promise.resolve(null);
+    const answer = this.send(reg.text.replace('AT+CREG?', 'AT+CLCC'), CLCC_TIMEOUT_MS).then((r) => {
+      if (!r.ok) return null;
+      for (const sec of parsePackAnswer(r.answer).sections) {
+        for (const m of sec.output.matchAll(/\+CLCC:\s*\d+,1,[45],\d+,\d+,"([^"]*)"/g)) {
+          if (m[1]!.replace(/\D/g, '').slice(-10) === key) return this.d.driver.sectionChannel(sec.modem, channels);
+        }
+      }
+      return null;
+    });
+    this.clcc.set(key, { at: now, answer });
+    return answer;
   }
 
   private async onClip(m: UnsolicitedMessage): Promise<void> {
     try {
       const clip = parseClip(m.body);
       if (!clip || clip.number === '') return;
-      const seat = await this.callTarget(m.modem);
+      const seat = await this.callTarget(m.modem, clip.number);
       if (!seat) return;
       await this.d.calls.ring({ cardId: seat.cardId, number: seat.number, caller: clip.number });
     } catch (err) {
@@ -573,6 +697,7 @@ export class OnlineSession {
       if (r.kind === 'clear_storage') {
         const channels = [...this.seated.keys()];
         this.pendingDeletes.clear();
+        this.listingClean.clear();
         this.deleteEpoch++;
         if (channels.length > 0) this.ch.enqueue(this.d.driver.clearStorage(channels));
         await this.d.repo.finishRequest(r.id, 'done', `channels ${channels.join(',')}`);
@@ -609,7 +734,7 @@ export class OnlineSession {
       const seats = [...this.seated.values()];
       if (this.d.driver.family === 'classic') {
         due = Math.min(due, this.lastReg + (seats.some((s) => !registered(s.status)) ? this.t.regRetryMs : this.t.regCheckMs));
-        if (!this.smsRunning) due = Math.min(due, this.lastSms + this.t.smsPollMs);
+        if (this.listings === 0) due = Math.min(due, this.lastSms + this.t.smsPollMs);
       } else {
         for (const s of seats) if (!registered(s.status)) due = Math.min(due, Math.max(s.statusSince, s.lastRestart) + this.t.restartAfterMs);
       }
