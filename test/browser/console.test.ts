@@ -267,8 +267,10 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     const atSuspend = await done();
     // The aggregator's tile names its current task, read on load (not only from later events).
     await page.goto(`${w.url}/#/aggregators`);
-    await page.waitForSelector(`.tile[data-aggregator="${nano}"] [data-current-task="${id}"]`);
-    await page.goto(`${w.url}/#/tasks`);
+    await page.click(`.tile[data-aggregator="${nano}"] [data-current-task="${id}"] a`);
+    // …and links to the Tasks page filtered to that aggregator.
+    await page.waitForSelector(`#tasks-active article[data-task="${id}"]`);
+    assert.equal(await page.inputValue('#tasks-aggregator'), String(nano));
     await card.locator('[data-action=resume]').click();
     await page.waitForSelector(`#tasks-active article[data-task="${id}"]:is([data-status=running], [data-status=queued])`);
     const row = page.locator(`#tasks-history tr[data-task="${id}"]`);
@@ -293,6 +295,20 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     await page.waitForSelector(`#tasks-history tr[data-task="${id2}"][data-status=cancelled]`, { timeout: 30_000 });
     await shot(page, '10e-task-cancelled');
     assert.deepEqual(dialogs, []);
+  });
+
+  test('a task over a pool: the dialog names the pool and shows the API\'s refusal', async () => {
+    await page.goto(`${w.url}/#/pools`);
+    const row = page.locator('#pools-table tr[data-title="MTS only"]');
+    await row.locator('[data-action=task]').click();
+    await page.waitForSelector('#task-kind option[value=test_call]', { state: 'attached' });
+    assert.match((await page.textContent('#task-form')) ?? '', /MTS only/);
+    await page.selectOption('#task-kind', 'test_call');
+    await page.fill('#task-form input[name=number]', 'nobody');
+    await page.click('#task-form button[type=submit]');
+    await page.waitForSelector('#task-error:not(:empty)');
+    assert.match((await page.textContent('#task-error')) ?? '', /number/);
+    await page.keyboard.press('Escape');
   });
 
   test('duplicate numbers are marked across the whole inventory, and "duplicates only" finds them', async () => {

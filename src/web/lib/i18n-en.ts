@@ -80,6 +80,10 @@ export const en = {
   res_seat: 'Card could not be seated', res_denied: 'Registration denied (blocked)', res_registration: 'Not registered in the network',
   res_iccid: 'ICCID not read', res_operator: 'Operator not identified', res_profile: 'No operator profile for this network', res_ussd: 'USSD request failed',
   res_none: 'Nothing found in the answer', res_read: 'Reading failed', res_send: 'Sending failed', res_call: 'Call failed', res_unsupported: 'Not supported on this model',
-  detail: 'Details', rowBegin: 'First row', rowEnd: 'Last row', rowsHint: 'Rows of the track the carriage may use', smartType: 'Board type', enabledChannels: 'Modems to use', enabledChannelsHint: 'Channel numbers 1–{n}, comma-separated; empty: all', allModems: 'all', addCard: 'Add card', editCard: 'Edit card', cardAdded: 'Card added', operatorNameHint: 'Network name as the SIM reports it, e.g. MTS RUS', cancelTask: 'Cancel task', suspendConfirmed: 'Suspended', resumeConfirmed: 'Resumed', cancelConfirm: 'Cancel this task? Cards not reached yet are left as they are.',
+  detail: 'Details', simsDone: 'SIMs', duration: 'Duration', allAggregators: 'All aggregators', rowBegin: 'First row', rowEnd: 'Last row',
+  rowsHint: 'Rows of the track the carriage may use', smartType: 'Board type', enabledChannels: 'Modems to use',
+  enabledChannelsHint: 'Channel numbers 1–{n}, comma-separated; empty: all', allModems: 'all', addCard: 'Add card', editCard: 'Edit card',
+  cardAdded: 'Card added', operatorNameHint: 'Network name as the SIM reports it, e.g. MTS RUS', cancelTask: 'Cancel task',
+  suspendConfirmed: 'Suspended', resumeConfirmed: 'Resumed', cancelConfirm: 'Cancel this task? Cards not reached yet are left as they are.',
   initResult: 'Init', initAccepted: 'queued ({n} commands)', initNotSupported: 'not supported: {message}', initFailed: 'refused: {message}',
 } as const;

@@ -82,6 +82,11 @@ export const ru: Record<keyof typeof en, string> = {
   res_seat: 'Карту не удалось установить', res_denied: 'Регистрация запрещена (заблокирована)', res_registration: 'Нет регистрации в сети',
   res_iccid: 'ICCID не прочитан', res_operator: 'Оператор не определён', res_profile: 'Нет профиля оператора для этой сети', res_ussd: 'USSD-запрос не удался',
   res_none: 'В ответе ничего не найдено', res_read: 'Чтение не удалось', res_send: 'Отправка не удалась', res_call: 'Звонок не удался', res_unsupported: 'Не поддерживается этой моделью',
-  detail: 'Подробности', rowBegin: 'Первый ряд', rowEnd: 'Последний ряд', rowsHint: 'Ряды трека, по которым ходит каретка', smartType: 'Тип платы', enabledChannels: 'Используемые модемы', enabledChannelsHint: 'Номера каналов 1–{n} через запятую; пусто — все', allModems: 'все', addCard: 'Добавить карту', editCard: 'Изменить карту', cardAdded: 'Карта добавлена', operatorNameHint: 'Имя сети, как его сообщает SIM, например MTS RUS', cancelTask: 'Отменить задачу', suspendConfirmed: 'Приостановлена', resumeConfirmed: 'Возобновлена', cancelConfirm: 'Отменить задачу? Карты, до которых она не дошла, останутся как есть.',
+  detail: 'Подробности', simsDone: 'SIM', duration: 'Длительность', allAggregators: 'Все агрегаторы', rowBegin: 'Первый ряд',
+  rowEnd: 'Последний ряд', rowsHint: 'Ряды трека, по которым ходит каретка', smartType: 'Тип платы', enabledChannels: 'Используемые модемы',
+  enabledChannelsHint: 'Номера каналов 1–{n} через запятую; пусто — все', allModems: 'все', addCard: 'Добавить карту', editCard: 'Изменить карту',
+  cardAdded: 'Карта добавлена', operatorNameHint: 'Имя сети, как его сообщает SIM, например MTS RUS', cancelTask: 'Отменить задачу',
+  suspendConfirmed: 'Приостановлена', resumeConfirmed: 'Возобновлена',
+  cancelConfirm: 'Отменить задачу? Карты, до которых она не дошла, останутся как есть.',
   initResult: 'Инициализация', initAccepted: 'в очереди (команд: {n})', initNotSupported: 'не поддерживается: {message}', initFailed: 'отказ: {message}',
 };

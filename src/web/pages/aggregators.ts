@@ -74,7 +74,7 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
         h('dt', null, t('token')), h('dd', { class: 'mono' }, `…${a.tokenHint}`),
         a.serial ? [h('dt', null, t('serial')), h('dd', { class: 'mono' }, a.serial)] : null,
         h('dt', null, t('task')), h('dd', { 'data-current-task': task && ['running', 'queued', 'suspended'].includes(task.status) ? task.taskId : null }, task && (task.status === 'running' || task.status === 'queued' || task.status === 'suspended')
-          ? `${kindLabel(task.kind)} · ${task.progress}/${task.total} · ${t(`taskStatus_${task.status}` as Key)}` : '—')),
+          ? h('a', { href: `#/tasks?aggregatorId=${a.id}` }, `${kindLabel(task.kind)} · ${task.progress}/${task.total} · ${t(`taskStatus_${task.status}` as Key)}`) : '—')),
       initNote ? h('p', { class: `init-result ${initNote.state === 'queued' ? 'ok' : 'warn'}`, 'data-init': initNote.state, role: 'status' }, `${t('initResult')}: ${initNote.text}`) : null,
       h('footer', null,
         h('button', { type: 'button', class: 'btn small', 'data-action': 'slots', onclick: () => slotsDialog(a) }, t('slotMap')),

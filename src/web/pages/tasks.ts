@@ -11,7 +11,7 @@ import { fmtDuration, fmtTime } from '../lib/format.ts';
 import { t, type Key } from '../lib/i18n.ts';
 import { on, throttle } from '../lib/live.ts';
 import type { Aggregator, Task } from '../lib/types.ts';
-import { confirmDialog, empty, errorBox, modal, toast, toastError } from '../lib/ui.ts';
+import { confirmDialog, empty, errorBox, field, modal, toast, toastError } from '../lib/ui.ts';
 import { kindLabel } from '../lib/tasks.ts';
 
 const LIVE = ['queued', 'running', 'suspended'];
@@ -31,15 +31,25 @@ export function errorWords(code: number | string): string {
 export function tasksPage(root: HTMLElement, ctx: PageCtx): () => void {
   const active = h('div', { class: 'stack', id: 'tasks-active' });
   const history = h('div', { class: 'table-wrap', id: 'tasks-history' });
-  root.append(h('section', { class: 'panel' }, h('header', { class: 'panel-head' }, h('h2', null, t('tasksActive'))), active),
+  // The legacy page's device filter (it was broken there: the form sent GET, the code read POST).
+  const aggSel = h('select', { name: 'aggregatorId', id: 'tasks-aggregator', 'aria-label': t('aggregator'), onchange: () => {
+    ctx.navigate(aggSel.value ? `#/tasks?aggregatorId=${aggSel.value}` : '#/tasks');
+  } }, h('option', { value: '' }, t('allAggregators')));
+  const only = Number(ctx.params.get('aggregatorId')) || undefined;
+  root.append(h('div', { class: 'toolbar' }, field(t('aggregator'), aggSel)),
+    h('section', { class: 'panel' }, h('header', { class: 'panel-head' }, h('h2', null, t('tasksActive'))), active),
     h('section', { class: 'panel' }, h('header', { class: 'panel-head' }, h('h2', null, t('tasksHistory'))), history));
   const titles = new Map<number, string>();
   let tasks: Task[] = [];
   const firstSeen = new Map<number, { at: number; progress: number }>();
 
   async function load(): Promise<void> {
-    const [aggs, r] = await Promise.all([get<{ items: Aggregator[] }>('/aggregators'), get<{ items: Task[] } | { total: number; items: Task[] }>('/tasks', { limit: 200 })]);
-    if (aggs.ok) for (const a of aggs.value.items) titles.set(a.id, a.title);
+    const [aggs, r] = await Promise.all([get<{ items: Aggregator[] }>('/aggregators'), get<{ items: Task[] }>('/tasks', { limit: 200, aggregatorId: only })]);
+    if (aggs.ok) {
+      for (const a of aggs.value.items) titles.set(a.id, a.title);
+      replace(aggSel, h('option', { value: '' }, t('allAggregators')), aggs.value.items.map((a) => h('option', { value: a.id }, a.title)));
+      aggSel.value = only ? String(only) : '';
+    }
     if (!r.ok) { replace(active, errorBox(r.error)); history.closest('section')?.classList.add('hidden'); return; }
     history.closest('section')?.classList.remove('hidden');
     tasks = r.value.items;
@@ -76,11 +86,13 @@ export function tasksPage(root: HTMLElement, ctx: PageCtx): () => void {
     }));
     if (done.length === 0) { replace(history, empty(t('noHistory'))); return; }
     replace(history, h('table', { class: 'grid' },
-      h('thead', null, h('tr', null, h('th', null, t('task')), h('th', null, t('aggregator')), h('th', null, t('status')), h('th', null, t('started')),
-        h('th', null, t('finished')), h('th', null, t('success')), h('th', null, t('errors')))),
+      h('thead', null, h('tr', null, h('th', null, t('task')), h('th', null, t('aggregator')), h('th', null, t('status')), h('th', null, t('simsDone')), h('th', null, t('started')),
+        h('th', null, t('finished')), h('th', null, t('duration')), h('th', null, t('success')), h('th', null, t('errors')))),
       h('tbody', null, done.map((x) => h('tr', { 'data-task': x.id, 'data-status': x.status },
         h('td', null, kindLabel(x.kind)), h('td', null, titles.get(x.aggregatorId) ?? `#${x.aggregatorId}`), h('td', null, t(`taskStatus_${x.status}` as Key)),
+        h('td', { 'data-count': 'progress' }, `${x.progress}/${x.total}`),
         h('td', { class: 'small' }, fmtTime(x.startedAt ?? x.createdAt)), h('td', { class: 'small' }, fmtTime(x.finishedAt)),
+        h('td', { class: 'small' }, x.finishedAt !== null && x.startedAt !== null ? fmtDuration(x.finishedAt - x.startedAt) : '—'),
         h('td', { 'data-count': 'success' }, String(x.success)),
         h('td', { 'data-count': 'errors' }, x.errors > 0 && x.report.some((e) => e.code !== 'ok')
           ? h('button', { type: 'button', class: 'btn small', 'data-action': 'report', onclick: () => report(x) }, String(x.errors)) : String(x.errors)))))));
@@ -107,6 +119,7 @@ export function tasksPage(root: HTMLElement, ctx: PageCtx): () => void {
   const offs = [
     on('task.progress', (e) => {
       const id = Number(e.taskId);
+      if (only !== undefined && Number(e.aggregatorId) !== only) return;
       const x = tasks.find((y) => y.id === id);
       if (!firstSeen.has(id)) firstSeen.set(id, { at: Date.now(), progress: Number(e.progress) });
       if (!x) { reload(); return; }
