@@ -363,6 +363,18 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     await shot(page, '01b-aggregator-init');
   });
 
+  test('terminal: a raw command goes to the aggregator and its answer streams back as text', async () => {
+    await page.goto(`${w.url}/#/terminal`);
+    await page.waitForSelector('#terminal-aggregator option:nth-child(2)', { state: 'attached' });
+    await page.selectOption('#terminal-aggregator', String(w.aggregators.get('demo-box-8')));
+    await page.fill('#terminal-command', 'version');
+    await page.click('#terminal-form button[type=submit]');
+    await page.waitForSelector('.term-log li');
+    await page.waitForSelector('#terminal-answers li', { timeout: 30_000 });
+    assert.ok(((await page.textContent('#terminal-answers li pre')) ?? '').trim().length > 0);
+    await shot(page, '11b-terminal-answer');
+  });
+
   test('the other pages render; screenshots for review', async () => {
     for (const [path, name] of [['calls', '09-calls'], ['tasks', '10-tasks'], ['terminal', '11-terminal'], ['settings', '12-settings']] as const) {
       await page.goto(`${w.url}/#/${path}`);

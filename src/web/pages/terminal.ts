@@ -4,7 +4,7 @@
  * Contract: `POST /api/v1/aggregators/:id/terminal { command }` → `{ step }`, audited by the
  * server; answers arrive as `terminal.answer { aggregatorId, step, text }`. Answers are text.
  */
-import { get, post, routeExists } from '../lib/api.ts';
+import { get, notAvailable, post, routeExists } from '../lib/api.ts';
 import type { PageCtx } from '../lib/app.ts';
 import { h, replace } from '../lib/dom.ts';
 import { fmtTime } from '../lib/format.ts';
@@ -26,7 +26,8 @@ export function terminalPage(root: HTMLElement, _ctx: PageCtx): () => void {
     if (!text.trim() || !aggSel.value) return;
     const r = await post<{ step: number }>(`/aggregators/${aggSel.value}/terminal`, { command: text.trim() });
     if (!r.ok) {
-      replace(state, r.error.status === 404 ? unavailable(t('terminalUnavailable')) : h('p', { class: 'form-error' }, r.error.message));
+      // A missing route is "not available"; any other refusal (no such aggregator, not running here) in the API's words.
+      replace(state, notAvailable(r.error) ? unavailable(t('terminalUnavailable')) : h('p', { class: 'form-error', role: 'alert' }, r.error.message));
       return;
     }
     replace(state);
