@@ -545,12 +545,23 @@ export class OnlineSession {
     // A boot banner that arrived before this session started still counts.
     for (const m of u.list({ regex: /^\s*SR start/ })) this.bootAt = Math.max(this.bootAt, m.at);
     if (this.d.driver.family === 'classic') {
-      this.unsubscribe.push(u.subscribe({ regex: /\+CMTI:/ }, () => this.requestSms()));
+      this.unsubscribe.push(u.subscribe({ regex: /\+CMTI:/ }, () => { this.registeredByCmti(); this.requestSms(); }));
       this.unsubscribe.push(u.subscribe({ predicate: (m) => { const i = m.body.indexOf('+CLIP:'); return i >= 0 && i < 12; } }, (m) => { void this.onClip(m); }));
       this.unsubscribe.push(u.subscribe({ regex: /^\s*SR start/ }, () => this.onReboot()));
     } else {
       this.unsubscribe.push(u.subscribe({}, (m) => { void this.onSmart(m); }));
     }
+  }
+
+  /**
+   * A `+CMTI` means the network just delivered an SMS: with one card seated, already known to be
+   * registered, that is as good as a registration check — the next one is due a full period later
+   * (each check costs the device a poll in which the next `+CMTI` would wait).
+   */
+  private registeredByCmti(): void {
+    if (this.seated.size !== 1) return;
+    const seat = this.seated.values().next().value;
+    if (seat && registered(seat.status)) this.lastReg = Math.max(this.lastReg, this.d.clock.now());
   }
 
   private onReboot(): void {
