@@ -4,7 +4,7 @@
  * the amount stored on the card with the previous one kept as `last_balance` (the change).
  */
 import { askOperator } from './ask-operator.ts';
-import type { KindRunner } from './slot.ts';
+import type { KindRunner, SlotResult } from './slot.ts';
 
 /**
  * The balance in an operator's text: the first amount of up to 5 digits with an optional `.`/`,`
@@ -27,9 +27,16 @@ export const checkBalance: KindRunner = async (env, slot) => {
   if (name === '') return { code: 'operator' };
   const rule = (await env.tasks.profileFor(name)) ?? (slot.network ? await env.tasks.profileFor(slot.network) : null);
   if (!rule || rule.balanceMethod === 'none' || rule.balanceCode === '') return { code: 'profile', detail: name };
+  const store = async (balance: number): Promise<SlotResult> => {
+    const { previous } = await env.tasks.recordBalance(slot.card.id, balance);
+    const change = previous === null ? '' : ` (was ${money(previous)}, ${balance - previous >= 0 ? '+' : ''}${money(balance - previous)})`;
+    return { code: 'ok', detail: `${money(balance)}${change}` };
+  };
   const asked = await askOperator(env, slot, rule.balanceCode, balanceIn);
-  if (!asked.ok) return { code: asked.code === 'ussd' ? 'ussd' : 'balance', detail: asked.detail };
-  const { previous } = await env.tasks.recordBalance(slot.card.id, asked.value);
-  const change = previous === null ? '' : ` (was ${money(previous)}, ${asked.value - previous >= 0 ? '+' : ''}${money(asked.value - previous)})`;
-  return { code: 'ok', detail: `${money(asked.value)}${change}` };
+  if (asked.ok) return store(asked.value);
+  if (asked.code === 'later') {
+    const { check } = asked;
+    return { code: 'balance', detail: asked.detail, later: { check: async () => { const v = await check(); return v === null ? null : store(v); } } };
+  }
+  return { code: asked.code === 'ussd' ? 'ussd' : 'balance', detail: asked.detail };
 };

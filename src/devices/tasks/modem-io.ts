@@ -117,7 +117,7 @@ export interface PulledSms { readonly listed: number; readonly stored: number; r
  * read again is a duplicate) and only then deletes the committed ones from the SIM. Unreadable
  * PDUs stay on the SIM. `pdus` are the committed SMS-DELIVER PDUs (to look for a number or balance).
  */
-export async function pullStored(io: ModemIo, intake: SmsIntake, channel: number, card: { id: number; number: string | null }): Promise<PulledSms | null> {
+export async function pullStored(io: ModemIo, intake: SmsIntake, channel: number, card: { id: number; number: string | null }, opts: { waitDelete?: boolean } = {}): Promise<PulledSms | null> {
   const entries = await listStored(io, channel);
   if (entries === null) return null;
   const done: number[] = [];
@@ -136,8 +136,11 @@ export async function pullStored(io: ModemIo, intake: SmsIntake, channel: number
     }
   }
   if (done.length > 0) {
+    // Without `waitDelete` queued, not awaited: the device runs commands in order, so no later
+    // listing can see these again, and a scan saves a round trip per card.
     const del = io.driver.deleteSms(channel, done);
-    if (del !== '') await command(io, del);
+    if (del !== '' && opts.waitDelete) await command(io, del);
+    else if (del !== '') io.ch.enqueue(del);
   }
   return { listed: entries.length, stored, duplicates, unreadable, pdus };
 }

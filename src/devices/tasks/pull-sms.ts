@@ -8,7 +8,7 @@ import type { KindRunner } from './slot.ts';
 
 export const pullSms: KindRunner = async (env, slot) => {
   if (env.io.driver.family === 'smart') return { code: 'ok', detail: 'the device delivers SMS as they arrive; none stored' };
-  const r = await pullStored(env.io, env.intake, slot.channel, slot.card);
+  const r = await pullStored(env.io, env.intake, slot.channel, slot.card, { waitDelete: true }); // done = the SIM is empty
   if (!r) return { code: 'read' };
   const detail = `${r.listed} stored, ${r.stored} new, ${r.duplicates} already known${r.unreadable ? `, ${r.unreadable} unreadable left on the SIM` : ''}`;
   return { code: r.unreadable ? 'read' : 'ok', detail };

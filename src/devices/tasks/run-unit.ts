@@ -7,7 +7,8 @@
  * units of the same task that can be seated at the same time (`planOnline`: one card per modem,
  * one carriage row on the SR-Train), seated by one chain, registered together, their ICCID and
  * provider read by one pack each; then the kind runs card by card (modem output without a modem
- * number can only be attributed one modem at a time). Each finished unit is reported at once,
+ * number can only be attributed one modem at a time), and answers that come by SMS are read from
+ * all the batch's SIMs in rounds afterwards. Each finished unit is reported at once,
  * so progress moves per card (`TaskQueue.onProgress` → `task.progress` events).
  */
 import { placeKey, planOnline, type ModelDescriptor, type Place, type ResolvedSettings } from '../../models/index.ts';
@@ -24,7 +25,7 @@ import { scanNumber } from './scan.ts';
 import { seatAndRegister } from './seat.ts';
 import { sendSms } from './send-sms.ts';
 import { readIdentity } from './sim-identity.ts';
-import type { KindRunner, Slot, SlotEnv } from './slot.ts';
+import type { KindRunner, Slot, SlotEnv, SlotResult } from './slot.ts';
 import { testCall } from './test-call.ts';
 
 export interface TaskUnit { readonly taskId: number; readonly unitId: number; readonly kind: string; readonly place: string; readonly data?: Readonly<Record<string, unknown>> }
@@ -59,6 +60,8 @@ export const RUNNABLE_KINDS: ReadonlySet<string> = new Set(Object.keys(KINDS));
 const LOOKAHEAD = 96;
 
 interface Member { readonly unit: QueuedUnit; readonly place: Place; readonly target: SeatTarget }
+/** A card whose answer comes by SMS: its result so far and how to read the SIM once more. */
+interface Later { readonly m: Member; readonly result: SlotResult; readonly check: () => Promise<SlotResult | null> }
 
 /** The unit `first` and the units after it that can be seated together with it, claimed. */
 async function chooseBatch(ctx: TaskUnitContext, first: QueuedUnit): Promise<Member[] | null> {
@@ -118,6 +121,7 @@ export async function runTaskUnit(ctx: TaskUnitContext, u: TaskUnit): Promise<vo
     ? new Map<number, { iccid?: string; operator?: string }>()
     : await readIdentity(io, ready.map((m) => m.target.channel), { operator: kind.identity === 'full' });
   const env: SlotEnv = { io, tasks, intake: ctx.intake, repo, params: await tasks.params(u.taskId) };
+  const later: Later[] = [];
   for (const m of ready) {
     if (ctx.interrupted() || !(await tasks.active(u.taskId))) return; // suspended / cancelled / stopping: claimed units run again later
     const card = await repo.ensureCard(ctx.aggregatorId, m.target.place, placeKey(m.place));
@@ -138,6 +142,33 @@ export async function runTaskUnit(ctx: TaskUnitContext, u: TaskUnit): Promise<vo
       r = { code: 'read', detail: err instanceof Error ? err.message.slice(0, 80) : 'failed' };
     }
     if (ctx.interrupted()) return;
-    await tasks.finishUnit(u.taskId, m.unit.unitId, m.target.place, r.code, r.detail);
+    if (r.later) later.push({ m, result: r, check: r.later.check });
+    else await tasks.finishUnit(u.taskId, m.unit.unitId, m.target.place, r.code, r.detail);
+  }
+  await awaitLater(ctx, io, u.taskId, later);
+}
+
+/** How long answers by SMS are waited for once every card of the batch was asked, ms. */
+export const LATER_WAIT_MS = 120_000;
+/** Between two rounds of reading the SIMs (a `+CMTI` starts the next round at once), ms. */
+const LATER_ROUND_MS = 10_000;
+
+/** Reads the SIMs still owing an answer by SMS in rounds until each has one or the wait is over. */
+async function awaitLater(ctx: TaskUnitContext, io: ModemIo, taskId: number, pending: Later[]): Promise<void> {
+  for (let waited = 0; pending.length > 0; waited += LATER_ROUND_MS) {
+    const mark = io.ch.unsolicited.mark();
+    for (const p of [...pending]) {
+      if (ctx.interrupted() || !(await ctx.tasks.active(taskId))) return;
+      const r = await p.check();
+      if (r === null) continue;
+      pending.splice(pending.indexOf(p), 1);
+      await ctx.tasks.finishUnit(taskId, p.m.unit.unitId, p.m.target.place, r.code, r.detail);
+    }
+    if (pending.length === 0 || waited >= LATER_WAIT_MS) break;
+    await io.ch.unsolicited.waitFor({ regex: /\+CMTI:/ }, { since: mark, timeoutMs: LATER_ROUND_MS });
+  }
+  for (const p of pending) {
+    if (ctx.interrupted()) return;
+    await ctx.tasks.finishUnit(taskId, p.m.unit.unitId, p.m.target.place, p.result.code, p.result.detail ? `no SMS answer; USSD said: ${p.result.detail}` : 'no SMS answer');
   }
 }

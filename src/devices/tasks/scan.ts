@@ -5,7 +5,7 @@
  * operator sends. The number gets the rule's country prefix when it lacks it.
  */
 import { askOperator } from './ask-operator.ts';
-import type { KindRunner } from './slot.ts';
+import type { KindRunner, SlotResult } from './slot.ts';
 
 const NUMBER = /\+?\d[\d ()-]{8,17}\d/g;
 
@@ -25,10 +25,16 @@ export const scanNumber: KindRunner = async (env, slot) => {
   if (!slot.operator) return { code: 'operator' };
   const rule = (await env.tasks.profileFor(slot.operator)) ?? (slot.network ? await env.tasks.profileFor(slot.network) : null);
   if (!rule || rule.method === 'none' || rule.code === '') return { code: 'profile', detail: slot.operator };
+  const store = async (found: string): Promise<SlotResult> => {
+    const number = found.length === 10 && rule.prefix !== '' && !found.startsWith(rule.prefix) ? rule.prefix + found : found;
+    await env.repo.updateCardInfo(slot.card.id, { number });
+    return { code: 'ok', detail: number };
+  };
   const asked = await askOperator(env, slot, rule.code, numberIn);
-  if (!asked.ok) return { code: asked.code === 'ussd' ? 'ussd' : 'number', detail: asked.detail };
-  let number = asked.value;
-  if (number.length === 10 && rule.prefix !== '' && !number.startsWith(rule.prefix)) number = rule.prefix + number;
-  await env.repo.updateCardInfo(slot.card.id, { number });
-  return { code: 'ok', detail: number };
+  if (asked.ok) return store(asked.value);
+  if (asked.code === 'later') {
+    const { check } = asked;
+    return { code: 'number', detail: asked.detail, later: { check: async () => { const v = await check(); return v === null ? null : store(v); } } };
+  }
+  return { code: asked.code === 'ussd' ? 'ussd' : 'number', detail: asked.detail };
 };

@@ -27,7 +27,15 @@ export interface Slot {
   readonly network?: string;
 }
 
-/** A report code of src/domain/tasks/tasks.ts REPORT_CODES and a short detail. */
-export interface SlotResult { readonly code: string; readonly detail?: string }
+/**
+ * A report code of src/domain/tasks/tasks.ts REPORT_CODES and a short detail. `later`: the answer
+ * comes by SMS — the runner calls `check` in rounds (after every card of the batch was asked) until
+ * it gives a result, and reports the result itself when the wait is over.
+ */
+export interface SlotResult {
+  readonly code: string;
+  readonly detail?: string;
+  readonly later?: { readonly check: () => Promise<SlotResult | null> };
+}
 
 export type KindRunner = (env: SlotEnv, slot: Slot) => Promise<SlotResult>;
