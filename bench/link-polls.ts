@@ -66,9 +66,10 @@ async function serverCpu(base: string): Promise<number> {
  * `CONCURRENCY` keep-alive connections for `ms`, each sending its next GET when the previous
  * answer is complete (Content-Length framing). Returns answers and the server's CPU share.
  */
-async function load(base: string, path: (i: number) => string, ms: number): Promise<{ n: number; wallMs: number; cpuUs: number }> {
+async function load(base: string, path: (i: number) => string, ms: number): Promise<{ n: number; wallMs: number; cpuUs: number; clientUs: number }> {
   const { hostname, port } = new URL(base);
   const cpu0 = await serverCpu(base);
+  const own0 = process.cpuUsage();
   const t0 = performance.now();
   const end = t0 + ms;
   let n = 0;
@@ -96,22 +97,25 @@ async function load(base: string, path: (i: number) => string, ms: number): Prom
   });
   await Promise.all(Array.from({ length: CONCURRENCY }, conn));
   const wallMs = performance.now() - t0;
-  return { n, wallMs, cpuUs: (await serverCpu(base)) - cpu0 };
+  const own = process.cpuUsage(own0);
+  return { n, wallMs, cpuUs: (await serverCpu(base)) - cpu0, clientUs: own.user + own.system };
 }
 
 /** Alternates `slices` slices of the floor route and the link route; totals of each. */
 async function alternate(base: string, poll: (i: number) => string) {
   const sliceMs = (SECONDS * 1000) / SLICES;
-  const sum = { floor: { n: 0, wallMs: 0, cpuUs: 0 }, polls: { n: 0, wallMs: 0, cpuUs: 0 } };
+  const sum = { floor: { n: 0, wallMs: 0, cpuUs: 0, clientUs: 0 }, polls: { n: 0, wallMs: 0, cpuUs: 0, clientUs: 0 } };
   for (let k = 0; k < SLICES; k++) {
     for (const [key, path] of [['floor', () => '/floor'], ['polls', poll]] as const) {
       const r = await load(base, path, sliceMs);
-      sum[key].n += r.n; sum[key].wallMs += r.wallMs; sum[key].cpuUs += r.cpuUs;
+      sum[key].n += r.n; sum[key].wallMs += r.wallMs; sum[key].cpuUs += r.cpuUs; sum[key].clientUs += r.clientUs;
     }
   }
   const rate = (x: { n: number; wallMs: number }) => x.n / (x.wallMs / 1000);
   const cpu = (x: { wallMs: number; cpuUs: number }) => Math.round((x.cpuUs / 1000 / x.wallMs) * 100);
-  return { floor: rate(sum.floor), floorCpu: cpu(sum.floor), polls: rate(sum.polls), pollsCpu: cpu(sum.polls) };
+  const client = (x: { wallMs: number; clientUs: number }) => Math.round((x.clientUs / 1000 / x.wallMs) * 100);
+  return { floor: rate(sum.floor), floorCpu: cpu(sum.floor), polls: rate(sum.polls), pollsCpu: cpu(sum.polls), clientCpu: client(sum.polls),
+    perCpuSecond: sum.polls.n / (sum.polls.cpuUs / 1e6) };
 }
 
 async function main(): Promise<void> {
@@ -152,6 +156,7 @@ async function main(): Promise<void> {
     console.log(`  endpoint logic in process (LinkHub.handle, no HTTP): ${f(inProcess)} polls/s`);
     console.log(`  HTTP, trivial route (machine floor):                 ${f(r.floor)} req/s   (server CPU ${r.floorCpu} % of a core)`);
     console.log(`  HTTP, GET /sr/link.php idle polls:                    ${f(r.polls)} polls/s (server CPU ${r.pollsCpu} % of a core) = ${Math.round((r.polls / r.floor) * 100)} % of the floor`);
+    console.log(`  load client (this process) CPU during the link run: ${r.clientCpu} % of a core; server capacity ${f(r.perCpuSecond)} polls per CPU-second`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
