@@ -1,9 +1,9 @@
 /**
  * What the tasks routes (./plugin.ts) read and write: task rows as the console's `Task` shape, and
  * the creation of one queued task per aggregator from chosen cards or a pool. The queue itself
- * (units, suspend/resume/cancel, progress) is src/domain/tasks/tasks.ts; which kinds the device
- * runtime can run is decided here from the aggregator's driver, so nothing is queued that would
- * only end as `unsupported` units.
+ * (units, suspend/resume/cancel, progress) is src/domain/tasks/tasks.ts, kinds and their params
+ * src/domain/tasks/params.ts. Every kind runs on every model with a driver; an aggregator without
+ * one is refused here, so nothing is queued that would only end as `unsupported` units.
  */
 import type { AdminCtx } from '../../domain/auth/outcome.ts';
 import type { Principal } from '../../domain/auth/principal.ts';
