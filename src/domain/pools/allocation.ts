@@ -160,7 +160,7 @@ async function* walkAggregators(ctx: PoolCtx, tx: Tx, view: FleetView, poolId: n
 /** openNumber with a number: that card, if eligible and it can go online now. */
 async function openGiven(ctx: PoolCtx, view: FleetView, poolId: number, req: OpenRequest, wanted: string, touched: number[]): Promise<OpenOneResult> {
   const { dialect } = ctx.store;
-  return writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
+  return ctx.batch.run(async (tx): Promise<OpenOneResult> => {
     const card = (await resolvePoolNumbers(tx, dialect, poolId, [wanted])).get(wanted);
     if (!card || !matchesFilters(card, req.filters, view.countryCodes)) return { ok: false, code: 'NO_NUMBERS' };
     if (card.used && !req.repeat) return { ok: false, code: 'NO_NUMBERS' };
@@ -205,8 +205,9 @@ export async function openNumber(ctx: PoolCtx, poolId: number, req: OpenRequest)
   if (wanted !== undefined) {
     result = await openGiven(ctx, view, poolId, req, wanted, touched);
   } else if (ctx.store.dialect === 'sqlite') {
-    // SQLite: one serialised write transaction walks the aggregators in order.
-    result = await writeTransaction(ctx.store, async (tx): Promise<OpenOneResult> => {
+    // SQLite: one serialised write transaction (shared with concurrent ones: ctx.batch) walks
+    // the aggregators in order.
+    result = await ctx.batch.run(async (tx): Promise<OpenOneResult> => {
       const online = await onlineByAggregator(tx, view);
       if (!req.repeat) {
         // One read per aggregator visited: the probe for the next aggregator with FREE cards is
@@ -307,7 +308,7 @@ export async function closeNumbers(ctx: PoolCtx, poolId: number, numbers: readon
   // One number held exactly by a card of the pool, online (the usual call): one statement, as an
   // exact match always wins the matching rule (api.md §1). Anything else resolves first.
   if (numbers.length === 1) {
-    const done = await writeOfflineByNumber(ctx.store.db, ctx.clock.now(), poolId, numbers[0]!);
+    const done = await ctx.batch.run((tx) => writeOfflineByNumber(tx, ctx.clock.now(), poolId, numbers[0]!));
     if (done.length > 0) { ctx.changed(done); return { ok: true }; }
   }
   // No transaction: the read decides only which cards; taking them offline is one idempotent
@@ -315,7 +316,7 @@ export async function closeNumbers(ctx: PoolCtx, poolId: number, numbers: readon
   const found = await resolvePoolNumbers(ctx.store.db, ctx.store.dialect, poolId, numbers);
   if (found.size === 0) return { ok: false, code: 'BAD_NUMBER' };
   const ids = [...found.values()].map((c) => c.cardId);
-  const changed = await writeOffline(ctx.store.db, ctx.clock.now(), ids);
+  const changed = await ctx.batch.run((tx) => writeOffline(tx, ctx.clock.now(), ids));
   if (changed.length > 0) ctx.changed(changed);
   return { ok: true };
 }

@@ -2,11 +2,17 @@
 import type { Store } from '../../store/open-store.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Fleet } from './fleet.ts';
+import type { WriteBatcher } from '../../store/write-batch.ts';
 
 export interface PoolCtx {
   readonly store: Store;
   readonly clock: Clock;
   readonly fleet: Fleet;
+  /**
+   * The pool API's short write transactions (openNumber, closeNumber): on SQLite, concurrent ones
+   * share one commit (store/write-batch.ts). Inside, use only the given transaction.
+   */
+  readonly batch: WriteBatcher;
   /**
    * Called after every committed write that changes pool membership, USED flags or online state.
    * With card ids: only those cards' USED flag or online state changed (views patch them in);

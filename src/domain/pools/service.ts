@@ -20,6 +20,7 @@ import * as o from './online.ts';
 import type { NumberFilters } from './filters.ts';
 import { createPoolViews } from './views.ts';
 import { createSmsOutbox } from './outbox.ts';
+import { createWriteBatcher } from '../../store/write-batch.ts';
 
 export interface PoolServiceDeps { store: Store; clock: Clock }
 
@@ -32,7 +33,7 @@ export function createPoolService({ store, clock }: PoolServiceDeps) {
   const changeListeners = new Set<(cardIds?: readonly number[]) => void>();
   const invalidateListeners = new Set<() => void>();
   const ctx: PoolCtx = {
-    store, clock, fleet,
+    store, clock, fleet, batch: createWriteBatcher(store),
     changed: (cardIds) => {
       if (cardIds) views.cardsChanged(cardIds); else epoch++;
       for (const l of changeListeners) { try { l(cardIds); } catch { /* a listener's fault is its own */ } }
