@@ -173,6 +173,20 @@ describe('e2e / tasks on every model over HTTP', () => {
     assert.ok(calls.every((c) => c.to.replace(/^\+/, '') === '79995550123'));
   });
 
+  test('send_sms and test_call on SMART firmware: sms.send JSON and call:<n>,<m> with its calling / no_carrier alerts', async () => {
+    const before = w.sim.network.sent.length;
+    const [t] = await run('send_sms', ['orgsmart'], { recipients: ['+79995551001', '+79995551002'], text: 'Smart hello', perSim: 1 });
+    assert.equal(t!.success, 2, JSON.stringify(t!.report));
+    const sent = w.sim.network.sent.slice(before);
+    assert.deepEqual(sent.map((s) => s.to.replace(/^\+/, '')).sort(), ['79995551001', '79995551002']);
+    assert.equal(new Set(sent.map((s) => s.from)).size, 2, 'one SIM each');
+    const calls = w.sim.network.calls.length;
+    const [c] = await run('test_call', ['orgsmart'], { number: '+79995550124', seconds: 30 });
+    assert.equal(c!.success, 3, JSON.stringify(c!.report));
+    assert.ok(c!.report.every((r: { detail: string }) => /connected, ended by the network/.test(r.detail)), JSON.stringify(c!.report));
+    assert.equal(w.sim.network.calls.slice(calls).filter((x) => x.direction === 'out').length, 3);
+  });
+
   test('suspend / resume / cancel over HTTP while a multi-modem batch runs: the batch stops between cards, resumes with the claimed ones, a cancel ends it', async () => {
     const r = await call('POST', '/tasks', { kind: 'check_balance', cardIds: cardsOf('box8') });
     assert.equal(r.status, 201);
