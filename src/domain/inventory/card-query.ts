@@ -8,9 +8,10 @@
  * Duplicates (§2.6 "duplicates are highlighted"): numbers are unique in the store, but `79011234567`,
  * `89011234567` and `9011234567` are one subscriber to the pool API (same last 10 digits, api.md §1),
  * so a card is a duplicate when another card's number has the same last 10 digits — anywhere in the
- * inventory, not only on the page shown. The listed rows' tails are checked by one grouped query
- * over the indexed tail expression (migration 0001 `cards_number_tail_ix`); the "duplicates only"
- * filter looks each candidate's tail up in the same index.
+ * inventory the user may see (all of it, or their pools), not only on the page shown. The listed
+ * rows' tails are checked by one grouped query over the indexed tail expression (migration 0001
+ * `cards_number_tail_ix`); the "duplicates only" filter looks each candidate's tail up in the same
+ * index.
  */
 import { PostgresAdapter, sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../store/schema.ts';
@@ -80,18 +81,29 @@ function cardTail(db: Kysely<Db>) {
   return isPostgres(db) ? sql<string>`right(${n}, 10)` : sql<string>`substr(${n}, -10)`;
 }
 
-/** Filter: another card has the same tail (one index lookup per candidate row). */
-function sharesTail(db: Kysely<Db>) {
-  return sql<boolean>`length(${sql.ref('cards.number')}) >= ${TAIL_DIGITS} and exists (select 1 from cards as other where ${indexedTail(db)} = ${cardTail(db)} and other.id <> ${sql.ref('cards.id')})`;
+/**
+ * The cards a principal may see, as a condition on `col` (a card id column): every card, or those
+ * in its pools. Duplicates are looked for among these only, so a user limited to some pools learns
+ * nothing about cards outside them.
+ */
+function visibleTo(who: Principal, col: string) {
+  if (who.poolScope === null) return sql<boolean>`1 = 1`;
+  const scope = who.poolScope.length > 0 ? [...who.poolScope] : [-1];
+  return sql<boolean>`${sql.ref(col)} in (select card_id from pool_cards where pool_id in (${sql.join(scope)}))`;
 }
 
-/** Which of `tails` more than one card holds: one grouped query per 500 tails, served by the index. */
-async function duplicatedTails(db: Kysely<Db>, tails: ReadonlySet<string>): Promise<Set<string>> {
+/** Filter: another card (visible to `who`) has the same tail; one index lookup per candidate row. */
+function sharesTail(db: Kysely<Db>, who: Principal) {
+  return sql<boolean>`length(${sql.ref('cards.number')}) >= ${TAIL_DIGITS} and exists (select 1 from cards as other where ${indexedTail(db)} = ${cardTail(db)} and other.id <> ${sql.ref('cards.id')} and ${visibleTo(who, 'other.id')})`;
+}
+
+/** Which of `tails` more than one card (visible to `who`) holds: one grouped query per 500 tails, served by the index. */
+async function duplicatedTails(db: Kysely<Db>, who: Principal, tails: ReadonlySet<string>): Promise<Set<string>> {
   const out = new Set<string>();
   const list = [...tails];
   const tail = indexedTail(db);
   for (let i = 0; i < list.length; i += 500) {
-    const r = await sql<{ tail: string }>`select ${tail} as tail from cards where ${tail} in (${sql.join(list.slice(i, i + 500))}) group by ${tail} having count(*) > 1`.execute(db);
+    const r = await sql<{ tail: string }>`select ${tail} as tail from cards where ${tail} in (${sql.join(list.slice(i, i + 500))}) and ${visibleTo(who, 'cards.id')} group by ${tail} having count(*) > 1`.execute(db);
     for (const row of r.rows) out.add(row.tail);
   }
   return out;
@@ -152,7 +164,7 @@ async function filtered(ctx: AdminCtx, who: Principal, f: CardFilter): Promise<O
     q = q.where('cards.id', 'in', (eb: ExpressionBuilder<Db, 'cards'>) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', '=', pid));
   }
   if (f.ids !== undefined) q = q.where('cards.id', 'in', f.ids.length > 0 ? f.ids : [-1]);
-  if (f.duplicates) q = q.where(sharesTail(ctx.db));
+  if (f.duplicates) q = q.where(sharesTail(ctx.db, who));
   if (who.poolScope !== null) {
     const scope = who.poolScope.length > 0 ? [...who.poolScope] : [-1];
     q = q.where('cards.id', 'in', (eb: ExpressionBuilder<Db, 'cards'>) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', 'in', scope));
@@ -187,7 +199,7 @@ export async function listCards(ctx: AdminCtx, who: Principal, f: CardFilter, pa
   const rows = await q.orderBy('cards.id', dir).limit(page.limit).offset(page.offset).execute();
   const ops = await ctx.db.selectFrom('operators').select(['title', 'names', 'color']).execute();
   const tailOf = (n: string | null): string | null => (n !== null && n.length >= TAIL_DIGITS ? n.slice(-TAIL_DIGITS) : null);
-  const dups = await duplicatedTails(ctx.db, new Set(rows.map((r) => tailOf(r.number)).filter((x): x is string => x !== null)));
+  const dups = await duplicatedTails(ctx.db, who, new Set(rows.map((r) => tailOf(r.number)).filter((x): x is string => x !== null)));
   const byName = new Map<string, { title: string; color: string }>();
   for (const o of ops) for (const n of parseNames(o.names)) byName.set(n.toUpperCase(), { title: o.title, color: o.color });
   return done({

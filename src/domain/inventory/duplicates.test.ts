@@ -20,7 +20,12 @@ for (const dialect of testDialects()) {
       const id = a.value.aggregator.id;
       // A1 and H8 are the same subscriber (7… and 8… prefixes); B2 is 10 digits of the same; C3 and D4 are unique.
       const cards: Array<[string, string | null]> = [['A1', '79011234567'], ['B2', '9011234567'], ['C3', '79019999999'], ['D4', null], ['E5', '123'], ['H8', '89011234567']];
-      for (const [place, number] of cards) assert.ok((await createCard(ctx, { aggregatorId: id, place, number })).ok, place);
+      const ids = new Map<string, number>();
+      for (const [place, number] of cards) {
+        const c = await createCard(ctx, { aggregatorId: id, place, number });
+        assert.ok(c.ok, place);
+        ids.set(place, c.value.id);
+      }
       const flags = new Map<string, boolean>();
       // One card per page: the other copies are never on the same page.
       for (let offset = 0; offset < cards.length; offset++) {
@@ -33,6 +38,19 @@ for (const dialect of testDialects()) {
       assert.ok(only.ok);
       assert.equal(only.value.total, 3);
       assert.deepEqual(only.value.items.map((c) => c.place), ['A1', 'B2', 'H8']);
+
+      // A user limited to a pool holding A1 and C3 learns nothing of the copies outside it.
+      const pool = await store.db.insertInto('pools').values({ title: 'p', key_hash: 'k'.repeat(64), created_at: 0, updated_at: 0 }).returning('id').executeTakeFirstOrThrow();
+      for (const place of ['A1', 'C3']) {
+        await store.db.insertInto('pool_cards').values({ pool_id: pool.id, card_id: ids.get(place)!, aggregator_id: id, used_at: null, added_at: 0 }).execute();
+      }
+      const scoped: Principal = { ...admin, role: 'operator', poolScope: [pool.id] };
+      const seen = await listCards(ctx, scoped, {}, { sort: 'place', desc: false, limit: 100, offset: 0 });
+      assert.ok(seen.ok);
+      assert.deepEqual(seen.value.items.map((c) => [c.place, c.duplicate]), [['A1', false], ['C3', false]]);
+      const none = await listCards(ctx, scoped, { duplicates: true }, { sort: 'place', desc: false, limit: 100, offset: 0 });
+      assert.ok(none.ok);
+      assert.equal(none.value.total, 0);
     } finally {
       await store.close();
     }
