@@ -135,11 +135,12 @@ export async function runTaskUnit(ctx: TaskUnitContext, u: TaskUnit): Promise<vo
       unit: m.unit, channel: m.target.channel, card: { id: card.id, number: card.number, operator: stored },
       ...(iccid ? { iccid } : {}), ...(operator ? { operator } : {}), ...(smart?.network ? { network: smart.network } : {}),
     };
-    let r;
+    let r: SlotResult;
     try {
       r = await kind.run(env, slot);
     } catch (err) {
-      r = { code: 'read', detail: err instanceof Error ? err.message.slice(0, 80) : 'failed' };
+      // A store or channel failure in one card's step: reported for that card, the batch goes on.
+      r = { code: 'failed', detail: err instanceof Error ? err.message.slice(0, 80) : 'failed' };
     }
     if (ctx.interrupted()) return;
     if (r.later) later.push({ m, result: r, check: r.later.check });

@@ -26,6 +26,7 @@ export const REPORT_CODES: Readonly<Record<string, string>> = Object.freeze({
   send: 'SMS not sent (the modem refused it)',
   call: 'call not placed (the modem refused it)',
   unsupported: 'this model cannot run this task',
+  failed: 'the step failed in the panel (see detail)',
   cancelled: 'cancelled',
 });
 
