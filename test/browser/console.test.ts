@@ -327,6 +327,9 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     await page.click('#card-filters button[type=submit]');
     await page.waitForFunction(() => document.querySelectorAll('#cards-table tbody tr').length === 2);
     assert.equal(await page.locator('#cards-table tbody td.num.dup').count(), 2);
+    // The 8… copy is shown as dialled (trunk prefix 8, no +), the other with its country code.
+    const shown = (await page.locator('#cards-table tbody td.num').allTextContents()).map((x) => x.trim()).sort();
+    assert.deepEqual(shown.map((x) => x.slice(0, 2)), ['+7', '8 ']);
     await shot(page, '04b-duplicates');
     await page.uncheck('#card-filters input[name=duplicates]');
     await page.click('#card-filters button[type=submit]');

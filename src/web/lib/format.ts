@@ -50,7 +50,9 @@ export function fmtMoney(n: number | null | undefined): string {
 export function fmtNumber(n: string | null | undefined): string {
   if (!n) return '—';
   const m = /^(\d)(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(n);
-  return m ? `+${m[1]} ${m[2]} ${m[3]}-${m[4]}-${m[5]}` : /^\d+$/.test(n) ? `+${n}` : n;
+  // A leading 8 is the Russian trunk prefix (dialled as is), not a country code: no `+` before it.
+  const plus = m?.[1] === '8' ? '' : '+';
+  return m ? `${plus}${m[1]} ${m[2]} ${m[3]}-${m[4]}-${m[5]}` : /^\d+$/.test(n) ? `+${n}` : n;
 }
 
 const CODE = /(?<![\d])\d{4,20}(?![\d])/g;
