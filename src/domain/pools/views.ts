@@ -21,7 +21,7 @@ import { filterKey, matchesFilters } from './filters.ts';
 import type { NumberFilters } from './filters.ts';
 import { placeOf } from './fleet.ts';
 import type { FleetView } from './fleet.ts';
-import { poolCardQuery, toPoolCard } from './resolve.ts';
+import { poolCardQuery, resolvePoolNumbers, toPoolCard } from './resolve.ts';
 import type { PoolCard } from './resolve.ts';
 import { simStatus } from './status.ts';
 import type { SimStatus } from './status.ts';
@@ -53,6 +53,8 @@ interface Snapshot {
   answers: Map<string, unknown>;
   /** Each aggregator's share of the unfiltered getPoolStatus; dropped per patched aggregator. */
   shares: Map<number, AggShare>;
+  /** Rows by number, built on first use (numbers only change on a rebuild). */
+  byNumber: Map<string, SnapRow> | null;
 }
 
 interface Entry { snap: Promise<Snapshot>; pending: Set<number>; patching: Promise<void> | null }
@@ -108,7 +110,7 @@ export function createPoolViews(ctx: PoolCtx, epoch: () => number) {
       const list = byAgg.get(row.aggregatorId);
       if (list) list.push(row); else byAgg.set(row.aggregatorId, [row]);
     }
-    return { at, epoch: e, rows, byCard, byAgg, online: await onlineOf(view, null), view, answers: new Map(), shares: new Map() };
+    return { at, epoch: e, rows, byCard, byAgg, online: await onlineOf(view, null), view, answers: new Map(), shares: new Map(), byNumber: null };
   }
 
   /** Re-reads the queued cards of this pool and the online cards of their aggregators. */
@@ -273,6 +275,34 @@ export function createPoolViews(ctx: PoolCtx, epoch: () => number) {
         }
         return out;
       });
+    },
+
+    /**
+     * The pool cards that read actions answer about (getSms, getLastSms, getCall, getSimStatus),
+     * as `resolvePoolNumbers` finds them. On SQLite (one node: every change of online state goes
+     * through this process's pool service, so the snapshot knows it) a number held exactly by a
+     * card that is not online comes from the snapshot (an exact match always wins; a card not
+     * online is INACTIVE whatever else its row says). Numbers of online cards, any other, and
+     * every number on PostgreSQL (another node's openNumber reaches this snapshot only when
+     * relayed) are resolved in the store, with their live status.
+     */
+    async readCards(poolId: number, numbers: readonly string[]): Promise<Map<string, PoolCard & { model: string }>> {
+      if (ctx.store.dialect !== 'sqlite') return resolvePoolNumbers(ctx.store.db, ctx.store.dialect, poolId, numbers);
+      const s = await snapshot(poolId);
+      if (!s.byNumber) { s.byNumber = new Map(); for (const r of s.rows) s.byNumber.set(r.number, r); }
+      const out = new Map<string, PoolCard & { model: string }>();
+      const rest: string[] = [];
+      for (const n of numbers) {
+        const r = s.byNumber.get(n);
+        if (!r || r.online) { rest.push(n); continue; }
+        out.set(n, {
+          cardId: r.cardId, aggregatorId: r.aggregatorId, place: r.place, number: r.number, operator: r.operator, used: r.used,
+          desired: null, openedByPool: null, statusCode: null, ringCaller: null, ringAt: null, lastHeardAt: null,
+          model: s.view.aggregators.get(r.aggregatorId)?.modelTitle ?? '',
+        });
+      }
+      if (rest.length > 0) for (const [n, c] of await resolvePoolNumbers(ctx.store.db, ctx.store.dialect, poolId, rest)) out.set(n, c);
+      return out;
     },
 
     /** The API status of a resolved pool card now (the one mapping of status.ts). */

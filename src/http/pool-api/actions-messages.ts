@@ -26,7 +26,7 @@ function readCode(c: ActionCall): number | undefined {
 export const getLastSms: Action = async (c) => {
   const n = parseNumberList(param(c.params, 'number'))[0];
   if (n === undefined) return token('EMPTY_NUMBER');
-  const card = (await resolvePoolNumbers(c.deps.store.db, c.deps.store.dialect, c.pool.id, [n])).get(n);
+  const card = (await c.deps.pools.views.readCards(c.pool.id, [n])).get(n);
   if (!card) return token('NOT_FOUND');
   const period = readPeriodMs(c, undefined);
   const code = readCode(c);
@@ -53,7 +53,7 @@ export const getLastSms: Action = async (c) => {
 export const getSms: Action = async (c) => {
   const numbers = parseNumberList(param(c.params, 'number'));
   if (numbers.length === 0) return token('NO_NUMBER');
-  const found = await resolvePoolNumbers(c.deps.store.db, c.deps.store.dialect, c.pool.id, numbers);
+  const found = await c.deps.pools.views.readCards(c.pool.id, numbers);
   const view = await c.deps.pools.ctx.fleet.get();
   const since = c.deps.clock.now() - readPeriodMs(c, 60)!;
   const code = readCode(c);
@@ -103,7 +103,7 @@ export const deleteCall: Action = async (c) => {
 export const getCall: Action = async (c) => {
   const numbers = parseNumberList(param(c.params, 'number'));
   if (numbers.length === 0) return token('NO_NUMBER');
-  const found = await resolvePoolNumbers(c.deps.store.db, c.deps.store.dialect, c.pool.id, numbers);
+  const found = await c.deps.pools.views.readCards(c.pool.id, numbers);
   const view = await c.deps.pools.ctx.fleet.get();
   const since = c.deps.clock.now() - readPeriodMs(c, 60)!;
   const toMark: number[] = [];

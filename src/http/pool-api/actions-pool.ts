@@ -81,7 +81,7 @@ export const getSimStatus: Action = async ({ pool, params, deps }) => {
   const raw = param(params, 'number');
   const numbers = parseNumberList(raw);
   if (numbers.length === 0) return parseList(raw).length > 0 ? token('NOT_FOUND') : token('EMPTY_NUMBER');
-  const found = await resolvePoolNumbers(deps.store.db, deps.store.dialect, pool.id, numbers);
+  const found = await deps.pools.views.readCards(pool.id, numbers);
   if (found.size === 0) return token('NOT_FOUND');
   const view = await deps.pools.ctx.fleet.get();
   return json(numbers.map((n) => {
