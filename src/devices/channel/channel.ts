@@ -15,6 +15,9 @@ import { StepCounter, type StepCounterOptions } from './steps.ts';
 import type { Command, CommandError, CommandOutcome, UnsolicitedMessage } from './types.ts';
 import { DEFAULT_RETENTION_MS, UnsolicitedStream, type MessageFilter } from './unsolicited.ts';
 
+/** Commands that may mark stored SMS read (see `storageReads`). */
+const STORAGE_READ = /AT\+CMG[RL]|modem>sms/i;
+
 export interface DeviceChannelOptions {
   readonly clock: Clock;
   /** Link protocol: classic `step#!#` polling (default) or SMART JSON. */
@@ -113,6 +116,8 @@ export class DeviceChannel {
   private closed = false;
   private counters = { polls: 0, released: 0, holds: 0, answers: 0, unsolicited: 0 };
 
+  private storageReadCount = 0;
+
   constructor(opts: DeviceChannelOptions) {
     this.clock = opts.clock;
     this.mode = opts.mode ?? 'classic';
@@ -196,6 +201,18 @@ export class DeviceChannel {
   }
 
   /**
+   * How many commands queued so far may have marked stored SMS read (`AT+CMGR`, `AT+CMGL`, the
+   * firmware's `modem>sms` listing), whoever sent them: a session, a task, the console terminal.
+   * A "delete read" (`AT+CMGD=1,1`) is safe only while this has not moved since the listing whose
+   * messages were all committed: a read by anyone else could have marked a message nobody stored.
+   */
+  get storageReads(): number { return this.storageReadCount; }
+
+  private noteStorageRead(text: string): void {
+    if (STORAGE_READ.test(text)) this.storageReadCount++;
+  }
+
+  /**
    * Queues a command without waiting for anything (legacy `sr_command` with `wait = 0`); its
    * answers stay readable through `answersOf(step)` for the retention window.
    */
@@ -203,6 +220,7 @@ export class DeviceChannel {
     const bad = this.checkText(text);
     if (bad) return { ok: false, error: bad };
     const step = this.allocate();
+    this.noteStorageRead(text);
     this.outbox.push({ step, text });
     return { ok: true, step };
   }
@@ -335,6 +353,7 @@ export class DeviceChannel {
     const bad = this.checkText(cmd.text);
     if (bad) return Promise.resolve(fail(bad));
     const step = this.allocate();
+    this.noteStorageRead(cmd.text);
     this.outbox.push({ step, text: cmd.text });
     const expectsAnswer = this.mode === 'classic' || smartExpectsReply(cmd.text);
     let cancelled: string | null = null;

@@ -133,7 +133,8 @@ export class OnlineSession {
    * next listing runs, every READ message on that SIM is in the store, and one "delete read"
    * command may replace a chain of per-index deletes (see flushDeletes).
    */
-  private readonly listingClean = new Set<number>();
+  /** Channels whose last listing committed all it showed → the channel's `storageReads` right after that listing was queued. */
+  private readonly listingClean = new Map<number, number>();
   /** `AT+CLCC` questions by caller (last 10 digits): which channel rings, asked once per ringing. */
   private readonly clcc = new Map<string, { at: number; answer: Promise<number | null> }>();
   /** Steps of delete commands queued in the channel (withdrawn if still queued when a read must go). */
@@ -378,6 +379,7 @@ export class OnlineSession {
     if (this.ch.hasQueued(list.text)) return;
     this.lastSms = this.d.clock.now();
     const answer = this.ch.send({ text: list.text, timeoutMs: this.t.commandTimeoutMs, parse: text }, { exclusive: false });
+    const readsAt = this.ch.storageReads;
     // A routine registration check still queued goes after the read (order does not matter to it).
     const reg = this.d.driver.registration([...this.seated.keys()]);
     if (reg.kind !== 'none') this.ch.postpone(reg.text);
@@ -387,7 +389,7 @@ export class OnlineSession {
     this.intake = this.intake.then(() => answer).then(async (r) => {
       const dirty = list.kind === 'pack' ? await this.processPackListing(r, epoch) : await this.processSms(r, epoch);
       for (const [c, cardId] of listed) {
-        if (dirty === 'all' || dirty.has(c) || this.seated.get(c)?.cardId !== cardId) this.listingClean.delete(c); else this.listingClean.add(c);
+        if (dirty === 'all' || dirty.has(c) || this.seated.get(c)?.cardId !== cardId) this.listingClean.delete(c); else this.listingClean.set(c, readsAt);
       }
     }).catch((err: unknown) => { this.listingClean.clear(); this.d.log.error({ err, aggregator: this.aggId }, 'SMS intake failed'); })
       .finally(() => { this.listings--; });
@@ -499,7 +501,8 @@ export class OnlineSession {
    * (`AT+CMGD=1,1`, 3GPP TS 27.005 §3.5.4) replaces the chain: when the channel's last listing
    * committed everything it showed and no listing is queued or running — every message a listing
    * marked read is then in the store, and a listing queued later runs after the delete. Otherwise
-   * the listed indexes are deleted one by one, as before.
+   * the listed indexes are deleted one by one, as before. A read sent by anyone since that listing
+   * (the console terminal's `AT+CMGR`, a task) may have marked a message nobody stored: per index then.
    */
   private flushDeletes(): void {
     if (this.stopped) return;
@@ -508,7 +511,8 @@ export class OnlineSession {
     this.deleteEpoch++;
     for (const [channel, pending] of this.pendingDeletes) {
       if (pending.size === 0) continue;
-      const deleteRead = this.listings === 0 && this.listingClean.has(channel) ? this.deleteReadCommand(channel) : null;
+      // Nobody (terminal, task, another listing) sent a read since that listing: else per index.
+      const deleteRead = this.listings === 0 && this.listingClean.get(channel) === this.ch.storageReads ? this.deleteReadCommand(channel) : null;
       const q = this.ch.enqueue(deleteRead ?? this.d.driver.deleteSms(channel, [...pending.keys()]));
       if (q.ok) this.queuedDeletes.push(q.step);
       if (deleteRead) this.stats.deleteRead++;
