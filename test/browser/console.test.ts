@@ -419,6 +419,9 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     await v.goto(`${w.url}/#/pools`);
     await v.waitForSelector('#pools-table');
     assert.equal(await v.locator('#pools-table [data-action]').count(), 0);
+    await v.goto(`${w.url}/#/tasks`);
+    await v.waitForSelector('#tasks-history tr[data-task]');
+    assert.equal(await v.locator('main [data-action=suspend], main [data-action=resume], main [data-action=cancel]').count(), 0);
     await v.goto(`${w.url}/#/online`);
     await v.waitForSelector('main[data-page=online]');
     assert.equal(await v.locator('#online-on').count(), 0);
