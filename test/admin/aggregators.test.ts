@@ -83,6 +83,24 @@ for (const dialect of testDialects()) describe(`${dialect}: admin api: aggregato
     assert.equal((await p.call('DELETE', `/aggregators/${id}`, { token: p.admin })).body.code, 'SIMNAV_ERR_NOT_FOUND');
   });
 
+  test('server mode: address and local token are kept; the answer says a token is set, never the token', async () => {
+    const c = await p.call('POST', '/aggregators', { token: p.admin, json: { model: 'SR-Box-8', title: 'LAN box', linkMode: 'server', serverIp: '10.0.0.7:8080', serverToken: 'ab12' } });
+    assert.equal(c.status, 201, c.text);
+    assert.equal(c.body.aggregator.linkMode, 'server');
+    assert.equal(c.body.aggregator.serverIp, '10.0.0.7:8080');
+    assert.equal(c.body.aggregator.serverTokenSet, true);
+    const id = c.body.aggregator.id as number;
+    const one = await p.call('GET', `/aggregators/${id}`, { token: p.admin });
+    assert.equal(one.body.serverTokenSet, true);
+    assert.ok(!one.text.includes('ab12'), 'the local token is not answered');
+    const bad = await p.call('PATCH', `/aggregators/${id}`, { token: p.admin, json: { serverIp: 'http://x/ y' } });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.message, /serverIp/);
+    const cleared = await p.call('PATCH', `/aggregators/${id}`, { token: p.admin, json: { linkMode: 'client', serverToken: null } });
+    assert.equal(cleared.body.linkMode, 'client');
+    assert.equal(cleared.body.serverTokenSet, false);
+  });
+
   test('hostile ids and bodies → 400 in the one error shape, never 500', async () => {
     for (const [m, path, json] of [
       ['GET', '/aggregators/abc', undefined], ['GET', '/aggregators/-1', undefined], ['GET', '/aggregators/99999999999999', undefined],

@@ -24,6 +24,8 @@ export interface AggregatorView {
   title: string;
   linkMode: 'client' | 'server';
   serverIp: string | null;
+  /** Whether a server-mode local token is stored; the token itself is never answered. */
+  serverTokenSet: boolean;
   settings: AggregatorSettings;
   modemChannels: number;
   tokenHint: string;
@@ -74,7 +76,7 @@ function view(a: Selectable<AggregatorsTable>, cards: number, now: number): Aggr
   const m = modelOf(a);
   return {
     id: a.id, model: a.model, title: a.title, linkMode: a.link_mode === 'server' ? 'server' : 'client', serverIp: a.server_ip,
-    settings, modemChannels: m ? m.model.modemChannels(m.settings) : 0, tokenHint: a.link_token_hint,
+    serverTokenSet: a.server_token !== null && a.server_token !== '', settings, modemChannels: m ? m.model.modemChannels(m.settings) : 0, tokenHint: a.link_token_hint,
     lastHeardAt: a.last_heard_at, online: a.last_heard_at !== null && now - a.last_heard_at <= ONLINE_WINDOW_MS,
     enabled: a.enabled === 1, serial: a.serial, firmware: a.firmware, cards, createdAt: a.created_at, updatedAt: a.updated_at,
   };

@@ -23,7 +23,7 @@ export const settingsSchema: JsonSchema = {
 };
 
 export const aggregatorView = obj({
-  id: int, model: str, title: str, linkMode: { type: 'string', enum: ['client', 'server'] }, serverIp: nullable('string'),
+  id: int, model: str, title: str, linkMode: { type: 'string', enum: ['client', 'server'] }, serverIp: nullable('string'), serverTokenSet: bool,
   settings: settingsSchema, modemChannels: int, tokenHint: str, lastHeardAt: nullable('integer'), online: bool, enabled: bool,
   serial: nullable('string'), firmware: nullable('string'), cards: int, createdAt: int, updatedAt: int,
 });

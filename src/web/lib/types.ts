@@ -9,7 +9,7 @@ export interface User { id: number; login: string; role: Role; lang: string; poo
 export interface SessionInfo { user: User; via: 'session' | 'token'; csrfToken: string | null }
 
 export interface Aggregator {
-  id: number; model: string; title: string; linkMode: 'client' | 'server'; serverIp: string | null; settings: Record<string, unknown>;
+  id: number; model: string; title: string; linkMode: 'client' | 'server'; serverIp: string | null; serverTokenSet: boolean; settings: Record<string, unknown>;
   modemChannels: number; tokenHint: string; lastHeardAt: number | null; online: boolean; enabled: boolean;
   serial: string | null; firmware: string | null; cards: number; createdAt: number; updatedAt: number;
 }
@@ -54,7 +54,7 @@ export interface OnlineChannel {
 
 /** Field names of each view, checked against the interfaces here (compile time) and the OpenAPI document (types.test.ts). */
 export const VIEW_KEYS = {
-  aggregator: ['id', 'model', 'title', 'linkMode', 'serverIp', 'settings', 'modemChannels', 'tokenHint', 'lastHeardAt', 'online', 'enabled', 'serial', 'firmware', 'cards', 'createdAt', 'updatedAt'],
+  aggregator: ['id', 'model', 'title', 'linkMode', 'serverIp', 'serverTokenSet', 'settings', 'modemChannels', 'tokenHint', 'lastHeardAt', 'online', 'enabled', 'serial', 'firmware', 'cards', 'createdAt', 'updatedAt'],
   card: ['id', 'aggregatorId', 'aggregatorTitle', 'model', 'place', 'number', 'iccid', 'operator', 'operatorTitle', 'operatorColor', 'balance', 'lastBalance',
     'balanceAt', 'lastBalanceAt', 'title', 'comment', 'blocked', 'pools', 'online', 'duplicate', 'createdAt', 'updatedAt'],
   pool: ['id', 'title', 'keyHint', 'cards', 'used', 'free', 'online', 'balance', 'createdAt', 'updatedAt'],
