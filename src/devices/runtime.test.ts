@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../lib/clock.ts';
-import { createTestStore } from '../store/testing.ts';
+import { createTestStore, testDialects } from '../store/testing.ts';
 import { addAggregator } from '../../test/e2e/support/world.ts';
 import { createDeviceRuntime } from './runtime.ts';
 
@@ -23,4 +23,65 @@ describe('device runtime / stop', () => {
       await store.close();
     }
   });
+});
+
+describe('device runtime / aggregator edits', () => {
+  for (const dialect of testDialects()) {
+    it(`(${dialect}) a new aggregator starts at the next watch look; an edit of its link restarts it with the new row; a title edit does not; disabling stops it`, async () => {
+      const store = await createTestStore(dialect);
+      const clock = new FakeClock(Date.UTC(2026, 10, 27, 12));
+      const lines: Array<{ level: string; msg: string; obj: Record<string, unknown> }> = [];
+      const log = {
+        info: (obj: object, msg?: string) => { lines.push({ level: 'info', msg: msg ?? '', obj: obj as Record<string, unknown> }); },
+        warn: (obj: object, msg?: string) => { lines.push({ level: 'warn', msg: msg ?? '', obj: obj as Record<string, unknown> }); },
+        error: (obj: object, msg?: string) => { lines.push({ level: 'error', msg: msg ?? '', obj: obj as Record<string, unknown> }); },
+      };
+      const runtime = createDeviceRuntime({ store, clock, nodeId: 'n1', backgroundJobs: false, log });
+      /** Steps the clock one watch period and waits (in real time, bounded) for `cond`. */
+      const after = async (cond: () => boolean): Promise<boolean> => {
+        await clock.advance(1000);
+        for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+        return cond();
+      };
+      const edit = async (id: number, set: Record<string, unknown>) => {
+        await store.db.updateTable('aggregators').set({ ...set, updated_at: clock.now() }).where('id', '=', id).execute();
+      };
+      try {
+        await runtime.start();
+        // Added after start (the admin API or `simnav sim --register`): its session starts at the next look, not ~100 s later.
+        const id = await addAggregator(store, 'SR-Board', '5550009001');
+        await edit(id, {});
+        assert.ok(await after(() => runtime.session(id) !== undefined), 'the new aggregator has a session');
+        const first = runtime.session(id)!;
+
+        // Switched to server mode: a fresh session whose client calls the new address.
+        await edit(id, { link_mode: 'server', server_ip: '127.0.0.1:1', server_token: 'Ab1' });
+        const calledAt = (ip: string) => () => lines.some((l) => l.msg.startsWith('server mode: the device does not answer') && l.obj['ip'] === ip);
+        assert.ok(await after(() => runtime.session(id) !== undefined && runtime.session(id) !== first), 'restarted on the link edit');
+        assert.ok(await after(calledAt('127.0.0.1:1')), 'the new session calls the device');
+        const second = runtime.session(id)!;
+
+        // The address edited while it runs: the old one is no longer called, the new one is.
+        await edit(id, { server_ip: '127.0.0.1:2' });
+        assert.ok(await after(() => runtime.session(id) !== undefined && runtime.session(id) !== second), 'restarted on the address edit');
+        assert.ok(await after(calledAt('127.0.0.1:2')));
+        const third = runtime.session(id)!;
+
+        // A title edit changes nothing the session uses.
+        const edits = runtime.watch.stats.edited;
+        await edit(id, { title: 'renamed' });
+        assert.ok(await after(() => runtime.watch.stats.edited > edits));
+        assert.equal(runtime.session(id), third);
+
+        // Disabled: stopped, lease released.
+        await edit(id, { enabled: 0 });
+        assert.ok(await after(() => runtime.session(id) === undefined), 'stopped when disabled');
+        const lease = await store.db.selectFrom('leases').selectAll().where('name', '=', `aggregator:${id}`).executeTakeFirst();
+        assert.equal(lease, undefined, 'lease released');
+      } finally {
+        await runtime.stop();
+        await store.close();
+      }
+    });
+  }
 });

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../lib/clock.ts';
 import type { Store } from '../store/open-store.ts';
-import { createDeviceStateRepo, type DeviceStateRepo } from '../domain/device-state/repo.ts';
+import { createDeviceStateRepo, type DeviceStateRepo, type RuntimeAggregator } from '../domain/device-state/repo.ts';
 import { createSmsIntake, type SmsIntake } from '../domain/sms-intake/intake.ts';
 import { createCallLog, type CallLog } from '../domain/calls/calls.ts';
 import { createSmsOutbox, type SmsOutbox } from '../domain/pools/outbox.ts';
@@ -48,6 +48,7 @@ export interface DeviceRuntimeOptions {
 }
 
 interface Running {
+  readonly link: DeviceLink;
   readonly session: OnlineSession;
   readonly abort: AbortController;
   readonly done: Promise<void>;
@@ -73,7 +74,10 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
   const watch = new DesiredStateWatch({
     repo, clock, log, ...(opts.watchMs !== undefined ? { everyMs: opts.watchMs } : {}),
     wake: (id) => sessions.get(id)?.session.wake(),
+    edited: (id) => aggregatorEdited(id),
   });
+  /** Per aggregator, the reconcile under way (edits of one aggregator are applied one after another). */
+  const reconciling = new Map<number, Promise<void>>();
   const stopAll = new AbortController();
 
   /** Starts the session of a link when this node gets its lease; a start already under way is shared. */
@@ -99,7 +103,7 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
       repo, intake, calls, outbox, clock, log, tasks, ...(opts.timings ? { timings: opts.timings } : {}),
     });
     const done = session.run(abort.signal).catch((err: unknown) => log.error({ err, aggregator: id }, 'session ended with an error'));
-    const running: Running = { session, abort, done };
+    const running: Running = { link, session, abort, done };
     if (link.aggregator.linkMode === 'server' && link.aggregator.serverIp && link.aggregator.serverToken) {
       running.server = new ServerModeClient({
         channel: link.channel, clock, log, aggregatorId: id, ip: link.aggregator.serverIp, token: link.aggregator.serverToken,
@@ -111,18 +115,71 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
     sessions.set(id, running);
   }
 
+  /** Stops a running session: its server-mode client (awaited), its channel (settles waiting commands), its loop. */
+  async function stopSession(id: number, r: Running): Promise<void> {
+    if (sessions.get(id) === r) sessions.delete(id);
+    r.abort.abort();
+    await r.server?.stop();
+    hub.forget(id);
+    await r.done;
+  }
+
+  /** What a running session was built from: a change of any of these needs a fresh session. */
+  function sessionInputsChanged(was: RuntimeAggregator, now: RuntimeAggregator): boolean {
+    return was.model !== now.model || was.linkMode !== now.linkMode || was.serverIp !== now.serverIp || was.serverToken !== now.serverToken
+      || was.enabled !== now.enabled || was.settings !== now.settings || was.modems !== now.modems;
+  }
+
+  /** An aggregator row was added, edited or deleted (here or on another node): applies it, one edit at a time per aggregator. */
+  function aggregatorEdited(id: number): Promise<void> {
+    const p = (reconciling.get(id) ?? Promise.resolve()).then(() => reconcile(id))
+      .catch((err: unknown) => log.error({ err, aggregator: id }, 'applying an aggregator edit failed'))
+      .finally(() => { if (reconciling.get(id) === p) reconciling.delete(id); });
+    reconciling.set(id, p);
+    return p;
+  }
+
+  /**
+   * New and enabled: taken over now (not at the next periodic list). Running and its link mode,
+   * device address or token, model, settings or modems changed: the session is stopped and the
+   * aggregator taken over again with the new row. Disabled or deleted: the session is stopped and
+   * its lease released. Anything else (a title) leaves the session alone.
+   */
+  async function reconcile(id: number): Promise<void> {
+    if (!started) return;
+    await pendingStarts.get(id);
+    const row = await repo.aggregator(id);
+    const r = sessions.get(id);
+    if (r) {
+      if (row && row.enabled && !sessionInputsChanged(r.link.aggregator, row)) return;
+      const reason = !row ? 'deleted' : !row.enabled ? 'disabled' : 'edited';
+      log.info({ aggregator: id, reason }, reason === 'edited' ? 'aggregator edited; restarting its session with the new settings' : `aggregator ${reason}; stopping its session`);
+      await stopSession(id, r);
+      if (!row || !row.enabled) { await repo.releaseLease(`aggregator:${id}`, nodeId).catch(() => undefined); return; }
+    }
+    // A channel made from the old row (a poll while disabled, a lease held elsewhere) is dropped: the hub answers from its row.
+    hub.forget(id);
+    if (!row || !row.enabled || !started) return;
+    const l = await hub.ensure(id);
+    if (l) await startSession(l);
+  }
+
   async function housekeep(signal: AbortSignal): Promise<void> {
-    let n = 0;
+    let n = 1; // start() has just listed the aggregators: the periodic list comes every 10th round from here
     let retentionAt = -Infinity;
     while (!signal.aborted) {
       try {
         if (n % 10 === 0) {
-          for (const a of await repo.listAggregators()) if (a.enabled && !sessions.has(a.id)) await hub.ensure(a.id).then((l) => (l ? startSession(l) : undefined));
+          const listed = await repo.listAggregators();
+          for (const a of listed) if (a.enabled && !sessions.has(a.id)) await hub.ensure(a.id).then((l) => (l ? startSession(l) : undefined));
+          // A session whose aggregator was deleted (no `updated_at` left to see) or missed by the watch.
+          const enabled = new Set(listed.filter((a) => a.enabled).map((a) => a.id));
+          for (const id of [...sessions.keys()]) if (!enabled.has(id)) await aggregatorEdited(id);
         }
         for (const [id, r] of sessions) {
           if (!(await repo.acquireLease(`aggregator:${id}`, nodeId, leaseTtl))) {
             log.warn({ aggregator: id }, 'lease lost; stopping the session here');
-            r.abort.abort(); r.server?.stop(); sessions.delete(id); hub.forget(id);
+            await stopSession(id, r);
           }
         }
         if (opts.backgroundJobs !== false) {
@@ -152,6 +209,8 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
         const l = await hub.ensure(a.id);
         if (l) await startSession(l);
       }
+      // The watch's starting point is set before start resolves: an aggregator added from now on is seen by its next look.
+      await watch.look().catch((err: unknown) => log.error({ err }, 'desired-state watch failed'));
       housekeeping = housekeep(stopAll.signal);
       watching = watch.run(stopAll.signal);
     },

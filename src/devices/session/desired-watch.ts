@@ -7,7 +7,9 @@
  *
  * A change is a `card_online` row with a new `updated_at` (rows this runtime wrote itself — the
  * sessions' status reports — are skipped), a new `device_requests` row, or a task with a new
- * `updated_at`. Reads overlap the previous one by `overlapMs` (a transaction may commit a little
+ * `updated_at`. An aggregator row with a new `updated_at` (added or edited by the admin API, here or
+ * on another node) is handed to `edited`, so the runtime starts a new aggregator at once and takes
+ * an edited one over again. Reads overlap the previous one by `overlapMs` (a transaction may commit a little
  * after the time it wrote, another node's clock may lag); what was seen already is not woken twice.
  */
 import type { Clock } from '../../lib/clock.ts';
@@ -20,6 +22,8 @@ export interface DesiredWatchOptions {
   readonly log: RuntimeLog;
   /** Wakes the session of an aggregator (if it runs here). */
   readonly wake: (aggregatorId: number) => void;
+  /** An aggregator row was added or edited (awaited: the look ends when the runtime has acted on it). */
+  readonly edited?: (aggregatorId: number) => void | Promise<void>;
   /** How often the node looks, ms (default 1000). */
   readonly everyMs?: number;
   /** How far each read reaches back before the previous one, ms (default 3000). */
@@ -27,12 +31,12 @@ export interface DesiredWatchOptions {
 }
 
 export class DesiredStateWatch {
-  private readonly o: Required<DesiredWatchOptions>;
+  private readonly o: Required<Omit<DesiredWatchOptions, 'edited'>> & Pick<DesiredWatchOptions, 'edited'>;
   /** `kind:id:updatedAt` of changes already handled, with their time (pruned past the overlap). */
   private readonly seen = new Map<string, number>();
   private since: number | null = null;
   private lastRequestId: number | null = null;
-  readonly stats = { looks: 0, woken: 0 };
+  readonly stats = { looks: 0, woken: 0, edited: 0 };
 
   constructor(opts: DesiredWatchOptions) {
     this.o = { everyMs: 1000, overlapMs: 3000, ...opts };
@@ -61,10 +65,16 @@ export class DesiredStateWatch {
       this.lastRequestId = Math.max(this.lastRequestId, r.id);
       woken.add(r.aggregatorId);
     }
+    const edited = new Set<number>();
+    for (const a of await repo.aggregatorChangesSince(from)) {
+      if (this.fresh(`a:${a.id}:${a.updatedAt}`, a.updatedAt)) edited.add(a.id);
+    }
     this.since = now;
     for (const [k, at] of this.seen) if (at < from) this.seen.delete(k);
     for (const id of woken) this.o.wake(id);
     this.stats.woken += woken.size;
+    if (this.o.edited) for (const id of edited) await this.o.edited(id);
+    this.stats.edited += edited.size;
     return [...woken];
   }
 

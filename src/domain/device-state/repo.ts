@@ -80,6 +80,12 @@ export function createDeviceStateRepo(store: Store, clock: Clock) {
       return rows.map((r) => ({ cardId: r.card_id, aggregatorId: r.aggregator_id, updatedAt: Number(r.updated_at) }));
     },
 
+    /** Aggregators added or edited at or after `since` (the admin API sets `updated_at`; liveness and step writes do not). */
+    async aggregatorChangesSince(since: number): Promise<Array<{ id: number; updatedAt: number }>> {
+      const rows = await db.selectFrom('aggregators').select(['id', 'updated_at']).where('updated_at', '>=', since).orderBy('updated_at').limit(5000).execute();
+      return rows.map((r) => ({ id: r.id, updatedAt: Number(r.updated_at) }));
+    },
+
     /** The aggregators of these cards. */
     async aggregatorsOfCards(cardIds: readonly number[]): Promise<number[]> {
       const ids = [...new Set(cardIds)].slice(0, 5000);
