@@ -10,6 +10,7 @@
  * Prints req/s, p50/p99 latency, the ratio to the floor and the server's RSS. Not a test.
  *
  *   npm run bench -- pool-api              (SECONDS=3 per measurement by default)
+ *   NOWATCH=1 npm run bench -- pool-api    (without the console's store watch, to see its cost)
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -30,7 +31,8 @@ async function serve(dbUrl: string): Promise<void> {
   const { buildApp } = await import('../src/http/app.ts');
   const { getModel, allPlaces, resolveSettings, placeKey } = await import('../src/models/index.ts');
   const store = await openMigratedStore(dbUrl);
-  const app = await buildApp({ store, logLevel: false, timeZone: 'UTC' });
+  // NOWATCH=1: without the console's store watch (to see what it costs the pool API).
+  const app = await buildApp({ store, logLevel: false, timeZone: 'UTC', ...(process.env.NOWATCH ? { events: { watch: false } } : {}) });
   const now = Date.now();
   const model = getModel('SR-Nano-500')!;
   const s = resolveSettings({});
