@@ -74,8 +74,10 @@ describe('device runtime / aggregator edits', () => {
         assert.equal(runtime.session(id), third);
 
         // Disabled: stopped, lease released.
+        const before = runtime.watch.stats.edited;
         await edit(id, { enabled: 0 });
-        assert.ok(await after(() => runtime.session(id) === undefined), 'stopped when disabled');
+        assert.ok(await after(() => runtime.watch.stats.edited > before), 'the edit was applied');
+        assert.equal(runtime.session(id), undefined, 'stopped when disabled');
         const lease = await store.db.selectFrom('leases').selectAll().where('name', '=', `aggregator:${id}`).executeTakeFirst();
         assert.equal(lease, undefined, 'lease released');
       } finally {
@@ -84,4 +86,34 @@ describe('device runtime / aggregator edits', () => {
       }
     });
   }
+});
+
+/** A log that keeps its lines (level, message, fields). */
+function recordingLog() {
+  const lines: Array<{ level: string; msg: string; obj: Record<string, unknown> }> = [];
+  const at = (level: string) => (obj: object, msg?: string) => { lines.push({ level, msg: msg ?? '', obj: obj as Record<string, unknown> }); };
+  return { lines, log: { info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+describe('device runtime / server mode', () => {
+  it('logs one clear error for a server-mode aggregator without a device address or token (was: silent, never called)', async () => {
+    const store = await createTestStore('sqlite');
+    const clock = new FakeClock(Date.UTC(2026, 10, 27, 12));
+    const { lines, log } = recordingLog();
+    const noIp = await addAggregator(store, 'SR-Board', '5550009101', { linkMode: 'server', serverToken: 'Ab1' });
+    const noToken = await addAggregator(store, 'SR-Board', '5550009102', { linkMode: 'server', serverIp: '127.0.0.1:1' });
+    const runtime = createDeviceRuntime({ store, clock, nodeId: 'n1', backgroundJobs: false, log });
+    try {
+      await runtime.start();
+      for (const id of [noIp, noToken]) {
+        const errors = lines.filter((l) => l.level === 'error' && l.obj['aggregator'] === id);
+        assert.equal(errors.length, 1, `aggregator ${id}: ${JSON.stringify(lines)}`);
+        assert.match(errors[0]!.msg, /server mode: the device address .* or local token is missing or malformed/);
+      }
+    } finally {
+      await runtime.stop();
+      await store.close();
+    }
+  });
+
 });

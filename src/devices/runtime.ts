@@ -104,9 +104,10 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
     });
     const done = session.run(abort.signal).catch((err: unknown) => log.error({ err, aggregator: id }, 'session ended with an error'));
     const running: Running = { link, session, abort, done };
-    if (link.aggregator.linkMode === 'server' && link.aggregator.serverIp && link.aggregator.serverToken) {
+    if (link.aggregator.linkMode === 'server') {
+      // Built even without an address or token: the client then logs one clear error and calls nothing.
       running.server = new ServerModeClient({
-        channel: link.channel, clock, log, aggregatorId: id, ip: link.aggregator.serverIp, token: link.aggregator.serverToken,
+        channel: link.channel, clock, log, aggregatorId: id, ip: link.aggregator.serverIp ?? '', token: link.aggregator.serverToken ?? '',
         // Only an answered request counts as hearing the device (its liveness, device-link.md §2.7).
         onHeard: (at) => { repo.touch(id, at).catch((err: unknown) => log.error({ err, aggregator: id }, 'liveness write failed')); },
       });
