@@ -8,6 +8,7 @@ import { createUser } from '../../domain/users/users.ts';
 import { createSession } from '../../domain/auth/sessions.ts';
 import { createAggregator } from '../../domain/aggregators/aggregators.ts';
 import { createCard } from '../../domain/inventory/cards.ts';
+import { DEFAULT_TERMINAL_COMMANDS } from './settings.ts';
 import type { AdminCtx } from '../../domain/auth/outcome.ts';
 
 describe('console-api / layout, online, settings, me', () => {
@@ -100,7 +101,22 @@ describe('console-api / layout, online, settings, me', () => {
     const bad = await req('admin', 'PUT', '/settings', { timeZone: 'Mars/Olympus' });
     assert.equal(bad.statusCode, 400);
     const ok = await req('admin', 'PUT', '/settings', { timeZone: 'Asia/Tbilisi', retentionDays: 30 });
-    assert.deepEqual(ok.json(), { timeZone: 'Asia/Tbilisi', retentionDays: 30, smsStorage: 'delete' });
+    assert.deepEqual(ok.json(), { timeZone: 'Asia/Tbilisi', retentionDays: 30, smsStorage: 'delete', terminalCommands: [...DEFAULT_TERMINAL_COMMANDS] });
+  });
+
+  test('settings / terminal quick commands: the old defaults until an admin sets a list; a multi-line or over-long command → 400; an operator → 403', async () => {
+    const get = async () => ((await req('viewer', 'GET', '/settings')).json() as { terminalCommands: string[] }).terminalCommands;
+    assert.ok((await get()).includes('modem>send:AT+CREG?'));
+    const set = await req('admin', 'PUT', '/settings', { terminalCommands: ['modem>send:AT+CSQ', 'version'] });
+    assert.equal(set.statusCode, 200, set.body);
+    assert.deepEqual(await get(), ['modem>send:AT+CSQ', 'version']);
+    for (const bad of [['a\nrestart'], [''], ['x'.repeat(501)], Array.from({ length: 41 }, () => 'version')]) {
+      assert.equal((await req('admin', 'PUT', '/settings', { terminalCommands: bad })).statusCode, 400, JSON.stringify(bad).slice(0, 40));
+    }
+    assert.equal((await req('operator', 'PUT', '/settings', { terminalCommands: ['restart'] })).statusCode, 403);
+    assert.deepEqual(await get(), ['modem>send:AT+CSQ', 'version']);
+    assert.equal((await req('admin', 'PUT', '/settings', { terminalCommands: [] })).statusCode, 200);
+    assert.deepEqual(await get(), []);
   });
 
   test('me / any role sets its own language; anything but ru/en → 400', async () => {

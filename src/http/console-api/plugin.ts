@@ -8,7 +8,7 @@
  * - `GET /online`, `POST /online`, `POST /online/stop`, `POST /online/:cardId/sms` (./online.ts)
  * - `PATCH /me` — own language (./me.ts)
  * - `GET /sms/:id/parts` — raw PDUs of a message (./sms-parts.ts)
- * - `GET /settings`, `PUT /settings` — time zone, retention, SMS storage (./settings.ts)
+ * - `GET /settings`, `PUT /settings` — time zone, retention, SMS storage, terminal quick commands (./settings.ts)
  * A route the admin API already serves is skipped here (theirs wins), so both can grow.
  * Contracts the console already calls but nobody serves yet are listed in ./README.md; the
  * console shows "not available" for them (a 404 `SIMNAV_ERR_ROUTE_NOT_FOUND`).
@@ -22,7 +22,7 @@ import { classifyError, sendError } from '../errors.ts';
 import { layoutRoute } from './layout.ts';
 import { onlineRoutes } from './online.ts';
 import { meRoute } from './me.ts';
-import { settingsRoutes } from './settings.ts';
+import { DEFAULT_TERMINAL_COMMANDS, settingsRoutes } from './settings.ts';
 import { smsPartsRoute } from './sms-parts.ts';
 import type { ConsoleRoute } from './route.ts';
 
@@ -37,8 +37,8 @@ const SUMMARIES: Readonly<Record<string, string>> = {
   'POST /online/:cardId/sms': 'Queues an SMS from an online card (audited without its text)',
   'PATCH /me': 'The signed-in user\'s own language',
   'GET /sms/:id/parts': 'The raw PDUs of a message, in order',
-  'GET /settings': 'Time zone, retention of SMS and calls, SMS storage',
-  'PUT /settings': 'Changes time zone, retention and SMS storage',
+  'GET /settings': 'Time zone, retention of SMS and calls, SMS storage, terminal quick commands',
+  'PUT /settings': 'Changes time zone, retention, SMS storage or the terminal quick commands (admin)',
 };
 
 export async function consoleApiPlugin(app: FastifyInstance, o: ConsoleApiOptions): Promise<void> {
@@ -50,7 +50,7 @@ export async function consoleApiPlugin(app: FastifyInstance, o: ConsoleApiOption
     if (code === 'SIMNAV_ERR_INTERNAL') req.log.error({ err }, 'console api: unhandled error');
     return sendError(reply, code, message);
   });
-  const defaults = () => ({ timeZone: app.simnav?.timeZone ?? 'UTC', retentionDays: 0, smsStorage: 'delete' as const });
+  const defaults = () => ({ timeZone: app.simnav?.timeZone ?? 'UTC', retentionDays: 0, smsStorage: 'delete' as const, terminalCommands: [...DEFAULT_TERMINAL_COMMANDS] });
   const routes: ConsoleRoute[] = [layoutRoute(ctx), ...onlineRoutes(ctx), meRoute(ctx), ...settingsRoutes(ctx, defaults), smsPartsRoute(ctx)];
   for (const r of routes) {
     if (app.hasRoute({ method: r.method, url: `${app.prefix}${r.url}` })) continue;
