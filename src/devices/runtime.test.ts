@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../lib/clock.ts';
 import { createTestStore, testDialects } from '../store/testing.ts';
 import { addAggregator } from '../../test/e2e/support/world.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createDeviceRuntime } from './runtime.ts';
+import { ServerModeClient } from './link/server-mode.ts';
 
 describe('device runtime / stop', () => {
   it('returns when the sessions are stopped in the middle of a tick (no wait on a clock that never moves)', async () => {
@@ -116,4 +119,27 @@ describe('device runtime / server mode', () => {
     }
   });
 
+  it('stop() resolves only when the server-mode clients have stopped (no request to a device left in flight)', async () => {
+    const store = await createTestStore('sqlite');
+    const clock = new FakeClock(Date.UTC(2026, 10, 27, 12));
+    let requests = 0;
+    // A device that never answers: the request stays in flight until the client aborts it.
+    const device = createServer(() => { requests++; });
+    await new Promise<void>((r) => device.listen(0, '127.0.0.1', r));
+    const port = (device.address() as AddressInfo).port;
+    await addAggregator(store, 'SR-Board', '5550009201', { linkMode: 'server', serverIp: `127.0.0.1:${port}`, serverToken: 'Ab1' });
+    const runtime = createDeviceRuntime({ store, clock, nodeId: 'n1', backgroundJobs: false });
+    try {
+      await runtime.start();
+      for (let i = 0; i < 400 && requests === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(requests, 1, 'the device was called');
+      assert.equal(ServerModeClient.requestsInFlight, 1);
+      await runtime.stop();
+      assert.equal(ServerModeClient.requestsInFlight, 0);
+    } finally {
+      device.closeAllConnections();
+      await new Promise((r) => device.close(r));
+      await store.close();
+    }
+  });
 });

@@ -253,11 +253,14 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
     async stop(): Promise<void> {
       started = false;
       stopAll.abort();
-      for (const r of sessions.values()) { r.abort.abort(); r.server?.stop(); }
+      const running = [...sessions.values()];
       const ids = [...sessions.keys()];
+      for (const r of running) r.abort.abort();
+      // No request to a device outlives stop(): each client's loop has ended and its connection is closed.
+      await Promise.all(running.map((r) => r.server?.stop()));
       // Closing the channels first settles every command still waiting for the device.
       hub.close();
-      await Promise.all([...sessions.values()].map((r) => r.done));
+      await Promise.all(running.map((r) => r.done));
       await housekeeping;
       await watching;
       for (const id of ids) await repo.releaseLease(`aggregator:${id}`, nodeId).catch(() => undefined);
