@@ -354,6 +354,48 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     assert.equal((saved.settings.enabledChannels as number[]).length, 16);
   });
 
+  test('server mode: add an aggregator the panel calls; the API refuses a bad address in the form; the tile shows mode, address and whether a local token is set', async () => {
+    await page.goto(`${w.url}/#/aggregators`);
+    await page.click('#add-aggregator');
+    const form = '#add-aggregator-form';
+    assert.equal(await page.locator(`${form} input[name=serverIp]`).isVisible(), false, 'client mode asks for no address');
+    await page.fill(`${form} input[name=title]`, 'LAN box');
+    await page.selectOption(`${form} select[name=model]`, 'SR-Box-8');
+    await page.selectOption(`${form} select[name=linkMode]`, 'server');
+    await page.fill(`${form} input[name=serverIp]`, 'http://10.0.0.1/ x');
+    await page.fill(`${form} input[name=serverToken]`, 'Zq7');
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} .form-error:not(:empty)`);
+    assert.match((await page.textContent(`${form} .form-error`)) ?? '', /serverIp/);
+    await shot(page, '01c-aggregator-server-mode-refused');
+    // Port 9 on loopback refuses at once: the runtime's calls to this "device" fail fast.
+    await page.fill(`${form} input[name=serverIp]`, '127.0.0.1:9');
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector('#link-info');
+    await page.click('#link-info .btn.primary');
+    const tile = page.locator('.tile[data-title="LAN box"]');
+    await tile.locator('[data-link-mode=server] [data-server-token=set]').waitFor();
+    assert.match((await tile.locator('[data-link-mode]').textContent()) ?? '', /server · 127\.0\.0\.1:9 · local token set/);
+    assert.ok(!((await tile.textContent()) ?? '').includes('Zq7'), 'the local token is never shown');
+    await shot(page, '01d-aggregator-server-mode');
+
+    // Edit: the token field is empty (kept); "remove" clears it; back to client mode.
+    await tile.locator('[data-action=edit]').click();
+    const edit = '#edit-aggregator-form';
+    assert.equal(await page.inputValue(`${edit} select[name=linkMode]`), 'server');
+    assert.equal(await page.inputValue(`${edit} input[name=serverIp]`), '127.0.0.1:9');
+    assert.equal(await page.inputValue(`${edit} input[name=serverToken]`), '');
+    await page.check(`${edit} input[name=serverTokenClear]`);
+    await page.click(`${edit} button[type=submit]`);
+    await page.waitForSelector(edit, { state: 'detached' });
+    await tile.locator('[data-link-mode=server] [data-server-token=unset]').waitFor();
+    await tile.locator('[data-action=edit]').click();
+    await page.selectOption(`${edit} select[name=linkMode]`, 'client');
+    await page.click(`${edit} button[type=submit]`);
+    await page.waitForSelector(edit, { state: 'detached' });
+    await tile.locator('[data-link-mode=client]').waitFor();
+  });
+
   test('aggregator init shows the API\'s answer on the tile', async () => {
     await page.goto(`${w.url}/#/aggregators`);
     const id = w.aggregators.get('demo-box-8')!;
@@ -376,6 +418,29 @@ describe('console in Chromium against the demo fleet', { skip: !existsSync(CHROM
     await page.waitForSelector('#terminal-answers li', { timeout: 30_000 });
     assert.ok(((await page.textContent('#terminal-answers li pre')) ?? '').trim().length > 0);
     await shot(page, '11b-terminal-answer');
+  });
+
+  test('terminal quick commands are a setting: an admin edits the list in Settings and the terminal shows it', async () => {
+    await page.goto(`${w.url}/#/settings`);
+    const box = page.locator('#settings-general textarea[name=terminalCommands]');
+    await box.waitFor();
+    assert.match(await box.inputValue(), /^restart\n.*modem>send:AT\+CREG\?$/s, 'the old panel\'s commands until changed');
+    await box.fill('modem>send:AT+CSQ\n\n  version  \n');
+    await page.click('#settings-general button[type=submit]');
+    await page.waitForFunction(async () => {
+      const s = (await (await fetch('/api/v1/settings')).json()) as { terminalCommands: string[] };
+      return s.terminalCommands.join('|') === 'modem>send:AT+CSQ|version';
+    });
+    await page.waitForFunction(() => document.querySelector<HTMLTextAreaElement>('textarea[name=terminalCommands]')?.value === 'modem>send:AT+CSQ\nversion');
+    await shot(page, '12b-settings-quick-commands');
+    await page.goto(`${w.url}/#/terminal`);
+    await page.waitForSelector('#terminal-quick button');
+    assert.deepEqual(await page.locator('#terminal-quick button').allTextContents(), ['modem>send:AT+CSQ', 'version']);
+    await page.waitForSelector('#terminal-aggregator option:nth-child(2)', { state: 'attached' });
+    await page.selectOption('#terminal-aggregator', String(w.aggregators.get('demo-box-8')));
+    await page.locator('#terminal-quick button', { hasText: 'version' }).click();
+    await page.waitForSelector('.term-log li:has-text("version")');
+    await shot(page, '11c-terminal-quick-commands');
   });
 
   test('the other pages render; screenshots for review', async () => {

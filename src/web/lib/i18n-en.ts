@@ -86,4 +86,9 @@ export const en = {
   cardAdded: 'Card added', operatorNameHint: 'Network name as the SIM reports it, e.g. MTS RUS', cancelTask: 'Cancel task',
   suspendConfirmed: 'Suspended', resumeConfirmed: 'Resumed', cancelConfirm: 'Cancel this task? Cards not reached yet are left as they are.',
   initResult: 'Init', initAccepted: 'queued ({n} commands)', initNotSupported: 'not supported: {message}', initFailed: 'refused: {message}',
+  linkMode: 'Link', linkModeClient: 'client: the device calls the panel', linkModeServer: 'server: the panel calls the device',
+  linkClient: 'client', linkServer: 'server', serverIp: 'Device address', serverIpHint: 'host[:port] the panel can reach; it calls http://<address>/port',
+  serverToken: 'Local token', serverTokenHint: '1–5 letters or digits, as set on the device', serverTokenKeep: 'set; leave empty to keep it',
+  serverTokenSet: 'local token set', serverTokenNotSet: 'no local token', serverTokenClear: 'Remove the local token',
+  quickCommands: 'Terminal quick commands', quickCommandsHint: 'One command per line; the terminal shows a button for each',
 } as const;

@@ -89,4 +89,9 @@ export const ru: Record<keyof typeof en, string> = {
   suspendConfirmed: 'Приостановлена', resumeConfirmed: 'Возобновлена',
   cancelConfirm: 'Отменить задачу? Карты, до которых она не дошла, останутся как есть.',
   initResult: 'Инициализация', initAccepted: 'в очереди (команд: {n})', initNotSupported: 'не поддерживается: {message}', initFailed: 'отказ: {message}',
+  linkMode: 'Связь', linkModeClient: 'клиент: устройство обращается к панели', linkModeServer: 'сервер: панель обращается к устройству',
+  linkClient: 'клиент', linkServer: 'сервер', serverIp: 'Адрес устройства', serverIpHint: 'host[:port], доступный панели; она вызывает http://<адрес>/port',
+  serverToken: 'Локальный токен', serverTokenHint: '1–5 латинских букв или цифр, как задано в устройстве', serverTokenKeep: 'задан; оставьте пустым, чтобы не менять',
+  serverTokenSet: 'локальный токен задан', serverTokenNotSet: 'локальный токен не задан', serverTokenClear: 'Удалить локальный токен',
+  quickCommands: 'Быстрые команды терминала', quickCommandsHint: 'По одной команде в строке; терминал показывает кнопку для каждой',
 };

@@ -71,6 +71,9 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
         h('dt', null, t('lastHeard')), h('dd', { title: fmtTime(a.lastHeardAt) }, fmtAgo(a.lastHeardAt)),
         h('dt', null, t('modems')), h('dd', null, String(a.modemChannels)),
         h('dt', null, t('cards')), h('dd', null, h('a', { href: `#/cards?aggregatorId=${a.id}` }, String(a.cards))),
+        h('dt', null, t('linkMode')), h('dd', { 'data-link-mode': a.linkMode }, a.linkMode === 'server'
+          ? [t('linkServer'), ' · ', h('span', { class: 'mono' }, a.serverIp ?? '—'), ' · ', h('span', { 'data-server-token': a.serverTokenSet ? 'set' : 'unset' }, t(a.serverTokenSet ? 'serverTokenSet' : 'serverTokenNotSet'))]
+          : t('linkClient')),
         h('dt', null, t('token')), h('dd', { class: 'mono' }, `…${a.tokenHint}`),
         a.serial ? [h('dt', null, t('serial')), h('dd', { class: 'mono' }, a.serial)] : null,
         h('dt', null, t('task')), h('dd', { 'data-current-task': task && ['running', 'queued', 'suspended'].includes(task.status) ? task.taskId : null }, task && (task.status === 'running' || task.status === 'queued' || task.status === 'suspended')
@@ -116,12 +119,13 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
   function addDialog(): void {
     const title = h('input', { name: 'title', required: true, maxlength: 100 });
     const model = h('select', { name: 'model' }, MODEL_TITLES.map((m) => h('option', { value: m }, m)));
+    const link = linkFields(null);
     const msg = h('p', { class: 'form-error', role: 'alert' });
     modal(t('addAggregator'), (close) => onSubmit(h('form', { class: 'stack', id: 'add-aggregator-form' },
-      field(t('title'), title), field(t('model'), model), msg,
+      field(t('title'), title), field(t('model'), model), link.nodes, msg,
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('cancel')),
         h('button', { type: 'submit', class: 'btn primary' }, t('add')))), async () => {
-      const r = await post<CreatedAggregator>('/aggregators', { title: title.value.trim(), model: model.value });
+      const r = await post<CreatedAggregator>('/aggregators', { title: title.value.trim(), model: model.value, ...link.body() });
       if (!r.ok) { msg.textContent = r.error.message; return; }
       close();
       showLink(r.value, 'aggregatorAdded');
@@ -146,15 +150,16 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
     smartType.value = num(a.settings.smartType);
     const channels = Array.isArray(a.settings.enabledChannels) ? a.settings.enabledChannels.filter((c): c is number => typeof c === 'number') : [];
     const enabledChannels = h('input', { name: 'enabledChannels', pattern: '[0-9, ]*', maxlength: 200, value: channels.join(', '), placeholder: t('allModems') });
+    const link = linkFields(a);
     modal(t('editAggregator'), (close) => onSubmit(h('form', { class: 'stack', id: 'edit-aggregator-form' },
-      field(t('title'), title), h('label', { class: 'check' }, enabled, t('enabled')),
+      field(t('title'), title), h('label', { class: 'check' }, enabled, t('enabled')), link.nodes,
       banked ? field(t('bankMap'), bankMap, t('bankMapHint')) : null,
       train ? [field(t('rowBegin'), rowBegin), field(t('rowEnd'), rowEnd, t('rowsHint'))] : null,
       smart ? field(t('smartType'), smartType) : null,
       multi ? field(t('enabledChannels'), enabledChannels, t('enabledChannelsHint', { n: a.modemChannels })) : null, msg,
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('cancel')),
         h('button', { type: 'submit', class: 'btn primary' }, t('save')))), async () => {
-      const body: Record<string, unknown> = { title: title.value.trim(), enabled: enabled.checked };
+      const body: Record<string, unknown> = { title: title.value.trim(), enabled: enabled.checked, ...link.body() };
       const settings: Record<string, unknown> = { ...a.settings };
       if (banked && bankMap.value) settings.bankMap = bankMap.value;
       if (train) for (const [k, el] of [['rowBegin', rowBegin], ['rowEnd', rowEnd]] as const) { if (el.value === '') delete settings[k]; else settings[k] = Number(el.value); }
@@ -211,6 +216,39 @@ export function aggregatorsPage(root: HTMLElement, ctx: PageCtx): () => void {
 }
 
 /** Legacy status codes (panel-features.md §1.5) → CSS class and label key. */
+/**
+ * Link mode fields of the add and edit forms (device-link.md §2.5): client (the device polls the
+ * panel) or server (the panel calls `http://<address>/port`), with the device's address and local
+ * token. The API checks both and its refusal is shown in the form. The token is never answered
+ * back, so on edit an empty field keeps it; a checkbox removes it. `body()` holds only changes.
+ */
+function linkFields(a: Aggregator | null): { nodes: HTMLElement; body: () => Record<string, unknown> } {
+  const mode = h('select', { name: 'linkMode' }, h('option', { value: 'client' }, t('linkModeClient')), h('option', { value: 'server' }, t('linkModeServer')));
+  mode.value = a?.linkMode ?? 'client';
+  const ip = h('input', { name: 'serverIp', maxlength: 260, autocomplete: 'off', placeholder: '192.168.1.50:80', value: a?.serverIp ?? '' });
+  const token = h('input', { name: 'serverToken', autocomplete: 'off', placeholder: a?.serverTokenSet ? t('serverTokenKeep') : '' });
+  const clear = h('input', { type: 'checkbox', name: 'serverTokenClear' });
+  const server = h('div', { class: 'stack', 'data-link': 'server' },
+    field(t('serverIp'), ip, t('serverIpHint')), field(t('serverToken'), token, t('serverTokenHint')),
+    a?.serverTokenSet ? h('label', { class: 'check' }, clear, t('serverTokenClear')) : null);
+  const show = (): void => { server.classList.toggle('hidden', mode.value !== 'server'); };
+  mode.addEventListener('change', show);
+  show();
+  return {
+    nodes: h('div', { class: 'stack' }, field(t('linkMode'), mode), server),
+    body() {
+      const out: Record<string, unknown> = {};
+      if (mode.value !== (a?.linkMode ?? 'client')) out.linkMode = mode.value;
+      if (mode.value !== 'server') return out;
+      const addr = ip.value.trim();
+      if (addr !== (a?.serverIp ?? '')) out.serverIp = addr === '' ? null : addr;
+      if (token.value.trim() !== '') out.serverToken = token.value.trim();
+      else if (clear.checked) out.serverToken = null;
+      return out;
+    },
+  };
+}
+
 export function statusClass(code: number | null | undefined): { cls: string; key: Key } {
   switch (code) {
     case 1: return { cls: 'st-active', key: 'st_1' };

@@ -1,6 +1,6 @@
 /**
  * Settings (panel-features.md §2.3, §2.5, issue #6 items 1 and 9): panel settings (time zone,
- * retention, SMS storage), operator profiles (network names, prefix, USSD / SMS methods, colour),
+ * retention, SMS storage, the terminal's quick commands), operator profiles (network names, prefix, USSD / SMS methods, colour),
  * users and roles, and the audit log. Admin-only parts are hidden for other roles (and refused by
  * the server anyway).
  */
@@ -34,13 +34,21 @@ export function settingsPage(root: HTMLElement, ctx: PageCtx): void {
     const retention = h('input', { name: 'retentionDays', type: 'number', min: 0, max: 3650, value: typeof s.retentionDays === 'number' ? s.retentionDays : 0, disabled: !ctx.isAdmin });
     const storage = h('select', { name: 'smsStorage', disabled: !ctx.isAdmin }, h('option', { value: 'delete' }, t('smsStorageDelete')), h('option', { value: 'keep' }, t('smsStorageKeep')));
     storage.value = s.smsStorage === 'keep' ? 'keep' : 'delete';
+    // Quick commands: one per line here, a list in the API (which checks each; its refusal is shown).
+    const hasQuick = Array.isArray(s.terminalCommands);
+    const quick = h('textarea', { name: 'terminalCommands', rows: 7, class: 'mono', spellcheck: false, disabled: !ctx.isAdmin },
+      hasQuick ? (s.terminalCommands as unknown[]).map(String).join('\n') : '');
     replace(general, head, onSubmit(h('form', { class: 'stack narrow-form' },
       field(t('timeZone'), tz, t('timeZoneHint')), field(t('retentionDays'), retention, t('retentionHint')), field(t('smsStorage'), storage),
+      hasQuick && ctx.isAdmin ? field(t('quickCommands'), quick, t('quickCommandsHint')) : null,
       ctx.isAdmin ? h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('save'))) : null), async () => {
-      const body = { timeZone: tz.value.trim(), retentionDays: Number(retention.value), smsStorage: storage.value };
+      const body: Record<string, unknown> & { timeZone: string } = { timeZone: tz.value.trim(), retentionDays: Number(retention.value), smsStorage: storage.value };
+      if (hasQuick) body.terminalCommands = quick.value.split('\n').map((c) => c.trim()).filter(Boolean);
       const w = await put<Record<string, unknown>>('/settings', body);
       if (!w.ok) { toastError(w.error); return; }
       setTimeZone(body.timeZone);
+      // The list as the API keeps it (blank lines and spaces gone).
+      if (Array.isArray(w.value.terminalCommands)) quick.value = w.value.terminalCommands.map(String).join('\n');
       toast(t('saved'), 'ok');
     }));
   }

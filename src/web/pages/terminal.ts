@@ -1,6 +1,7 @@
 /**
  * Terminal (admin only, panel-features.md §2.14): raw SR firmware commands to an aggregator with
- * its answers streaming back (`terminal.answer` events), quick-command buttons and a command log.
+ * its answers streaming back (`terminal.answer` events), quick-command buttons (the admins' list in
+ * Settings, `GET /settings` `terminalCommands`) and a command log.
  * Contract: `POST /api/v1/aggregators/:id/terminal { command }` → `{ step }`, audited by the
  * server; answers arrive as `terminal.answer { aggregatorId, step, text }`. Answers are text.
  */
@@ -13,14 +14,14 @@ import { on } from '../lib/live.ts';
 import type { Aggregator } from '../lib/types.ts';
 import { onSubmit, unavailable } from '../lib/ui.ts';
 
-const QUICK = ['restart', 'buffer>', 'modem>', 'sms>', 'version', 'modem>send:ATH0', 'modem>send:AT+CREG?'];
-
 export function terminalPage(root: HTMLElement, _ctx: PageCtx): () => void {
   const aggSel = h('select', { name: 'aggregatorId', id: 'terminal-aggregator' });
   const cmd = h('input', { name: 'command', id: 'terminal-command', maxlength: 500, autocomplete: 'off', placeholder: 'modem>send:AT+CSQ' });
   const answers = h('ol', { class: 'term-out', id: 'terminal-answers', 'aria-live': 'polite' });
   const log = h('ol', { class: 'term-log' });
   const state = h('div', { id: 'terminal-state' });
+  const quick = h('div', { class: 'quick', id: 'terminal-quick' });
+  let available = true;
 
   async function send(text: string): Promise<void> {
     if (!text.trim() || !aggSel.value) return;
@@ -37,15 +38,20 @@ export function terminalPage(root: HTMLElement, _ctx: PageCtx): () => void {
 
   root.append(h('section', { class: 'panel' },
     onSubmit(h('form', { class: 'inline', id: 'terminal-form' }, aggSel, cmd, h('button', { type: 'submit', class: 'btn primary' }, t('send'))), () => send(cmd.value)),
-    h('div', { class: 'quick' }, QUICK.map((q) => h('button', { type: 'button', class: 'btn small mono', onclick: () => { void send(q); } }, q))), state),
+    quick, state),
   h('div', { class: 'split' },
     h('section', { class: 'panel' }, h('header', { class: 'panel-head' }, h('h2', null, t('deviceAnswers'))), answers),
     h('section', { class: 'panel narrow' }, h('header', { class: 'panel-head' }, h('h2', null, t('commandLog'))), log)));
 
   void routeExists('POST', '/aggregators/0/terminal').then((yes) => {
     if (yes) return;
+    available = false;
     replace(state, unavailable(t('terminalUnavailable')));
     for (const el of root.querySelectorAll<HTMLButtonElement | HTMLInputElement>('#terminal-form button, #terminal-form input, .quick button')) el.disabled = true;
+  });
+  void get<{ terminalCommands?: unknown }>('/settings').then((r) => {
+    const list = r.ok && Array.isArray(r.value.terminalCommands) ? r.value.terminalCommands.map(String) : [];
+    replace(quick, list.map((q) => h('button', { type: 'button', class: 'btn small mono', disabled: !available, onclick: () => { void send(q); } }, q)));
   });
   void get<{ items: Aggregator[] }>('/aggregators').then((r) => {
     if (r.ok) replace(aggSel, r.value.items.map((a) => h('option', { value: a.id }, a.title)));
