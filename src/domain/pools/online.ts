@@ -111,7 +111,7 @@ export type PutOnlineResult =
   | { ok: false; code: 'NOT_FOUND' | 'VALIDATION'; message: string };
 
 /** Pool ids a scoped user may touch (`[0]` matches nothing), or null for every card. */
-function scopeIds(poolScope: readonly number[] | null): number[] | null {
+export function scopeIds(poolScope: readonly number[] | null): number[] | null {
   return poolScope === null ? null : poolScope.length ? [...poolScope] : [0];
 }
 

@@ -9,6 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AdminCtx } from '../../domain/auth/outcome.ts';
 import type { Principal } from '../../domain/auth/principal.ts';
 import type { PoolService } from '../../domain/pools/service.ts';
+import { scopeIds } from '../../domain/pools/online.ts';
 import { writeAudit } from '../../domain/audit/audit.ts';
 import { sendError } from '../errors.ts';
 import { who } from '../auth/authenticate.ts';
@@ -19,17 +20,13 @@ export interface OnlineChannelView {
   desired: string; position: string; channel: number | null; statusCode: number | null; statusAt: number | null;
 }
 
-/** Pool ids a scoped principal may touch (`[0]` matches nothing), or null for everything. */
-function scopePools(p: Principal): number[] | null {
-  return p.poolScope === null ? null : p.poolScope.length ? [...p.poolScope] : [0];
-}
 
 export async function listOnline(ctx: AdminCtx, p: Principal, aggregatorId?: number): Promise<OnlineChannelView[]> {
   let q = ctx.db.selectFrom('card_online as co').innerJoin('cards as c', 'c.id', 'co.card_id').innerJoin('aggregators as a', 'a.id', 'c.aggregator_id')
     .select(['co.card_id', 'c.aggregator_id', 'a.title as aggregator_title', 'c.place', 'c.place_sort', 'c.number', 'c.title', 'c.operator', 'co.desired', 'co.position', 'co.channel', 'co.status_code', 'co.status_at'])
     .where((eb) => eb.or([eb('co.desired', '=', 'online'), eb('co.position', '=', 'ONLINE')]));
   if (aggregatorId !== undefined) q = q.where('c.aggregator_id', '=', aggregatorId);
-  const pools = scopePools(p);
+  const pools = scopeIds(p.poolScope);
   if (pools) q = q.where('co.card_id', 'in', (eb) => eb.selectFrom('pool_cards').select('card_id').where('pool_id', 'in', pools));
   const rows = await q.orderBy('c.aggregator_id').orderBy('co.channel').orderBy('c.place_sort').limit(2000).execute();
   return rows.map((r) => ({
