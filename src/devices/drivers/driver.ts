@@ -46,6 +46,12 @@ export interface Driver {
   smsList(channels: readonly number[]): { readonly text: string; readonly kind: 'sms' | 'pack' } | null;
   /** Deletes the listed storage indexes of the SIM in `channel`. */
   deleteSms(channel: number, indexes: readonly number[]): string;
+  /**
+   * Deletes every message already read on the SIM in `channel` in one command (`AT+CMGD=1,1`:
+   * delete flag 1, the index is ignored; 3GPP TS 27.005 §3.5.4), addressed like `deleteSms`. Null
+   * where the device keeps no storage the panel lists (SMART pushes its SMS).
+   */
+  deleteRead(channel: number): string | null;
   /** Sends an SMS from `channel`; the verdict arrives as a step-0 `+CMGS` / `ERROR` (classic). */
   sendSms(channel: number, recipient: string, text: string): string;
   /** Deletes everything stored on the SIMs in `channels` (pool API clearSimStorage). */
@@ -137,6 +143,7 @@ export function driverFor(modelId: string): Driver | undefined {
     releaseAll: (): string[] => [],
     // One pack per index: one answer each, no step-0 output to crowd the device's outbox.
     deleteSms: (c: number, idx: readonly number[]) => idx.map((i) => `modem>pack:AT+CMGD=${i}##${c};##1`).join('&&'),
+    deleteRead: (c: number): string | null => `modem>pack:AT+CMGD=1,1##${c};##1`,
     sendSms: (c: number, to: string, text: string) => `modem>select:${c}&&sms>send:${to};${sanitiseSmsText(text)}`,
     clearStorage: (channels: readonly number[]) => `modem>pack:AT+CMGDA=5##${list(channels)}##1`,
     restart: (channels: readonly number[]) => `modem>pack:AT+CFUN=1,1##${list(channels)}##1`,
@@ -165,6 +172,7 @@ export function driverFor(modelId: string): Driver | undefined {
         prepare: () => ['modem>send:AT+CLIP=1', 'modem>send:AT+CMGF=0'],
         releaseAll: () => ['modem>disconnect&&card>null'],
         deleteSms: (_c, idx) => idx.map((i) => `modem>send:AT+CMGD=${i}`).join('&&'),
+        deleteRead: () => 'modem>send:AT+CMGD=1,1',
         sendSms: (_c, to, text) => `sms>send:${to};${sanitiseSmsText(text)}`,
         clearStorage: () => 'modem>send:AT+CMGDA=5',
         restart: () => 'modem>on&&modem>send:AT+CFUN=1,1',
@@ -209,6 +217,7 @@ export function driverFor(modelId: string): Driver | undefined {
         seat: (t) => (t.length ? [[...t.map((s) => `modem>select:${s.channel}&&modem${box2Modem(s.channel)}>card:${s.position}`), 'modem>on'].join('&&')] : []),
         prepare: (channels) => channels.flatMap((c) => [`modem${box2Modem(c)}>send:AT+CLIP=1`, `modem${box2Modem(c)}>send:AT+CMGF=0`]),
         deleteSms: (c, idx) => idx.map((i) => `modem${box2Modem(c)}>send:AT+CMGD=${i}`).join('&&'),
+        deleteRead: (c) => `modem${box2Modem(c)}>send:AT+CMGD=1,1`,
         sendSms: (c, to, text) => `modem>select:${c}&&sms${box2Modem(c)}>send:${to};${sanitiseSmsText(text)}`,
         clearStorage: (channels) => [...new Set(channels.map(box2Modem))].map((k) => `modem${k}>send:AT+CMGD=0,4`).join('&&'),
         restart: (channels) => [...new Set(channels.map(box2Modem))].map((k) => `modem${k}>send:AT+CFUN=1,1`).join('&&'),
@@ -227,6 +236,7 @@ export function driverFor(modelId: string): Driver | undefined {
         registration: (channels) => ({ text: `modem>pack:AT+CREG?##${list(channels)}##1`, kind: 'pack' }),
         seat: (t) => (t.length ? [[...t.map((s) => `modem[${s.channel}]>card:${s.position}`), 'modem>on'].join('&&')] : []),
         deleteSms: (c, idx) => idx.map((i) => `modem[${c}]>send:AT+CMGD=${i}`).join('&&'),
+        deleteRead: (c) => `modem[${c}]>send:AT+CMGD=1,1`,
         sendSms: (c, to, text) => `modem>select:${c}&&sms>send:${to};${sanitiseSmsText(text)}`,
         grab: () => null,
         at: (c, command) => `modem[${c}]>send:${atText(command)}`,
@@ -242,6 +252,7 @@ export function driverFor(modelId: string): Driver | undefined {
         seat: (t) => t.map((s) => `.modem${s.channel}.card:${s.position}`),
         prepare: (channels) => channels.map((c) => `modem${c}.send:AT+CLIP=1`),
         deleteSms: () => '',
+        deleteRead: () => null,
         sendSms: (c, to, text) => `.sms.send:${json({ number: to, sms: text, modem: String(c) })}`,
         clearStorage: (channels) => channels.map((c) => `modem${c}.send:AT+CMGDA=5`).join('&&'),
         restart: (channels) => channels.map((c) => `modem${c}.send:AT+CFUN=1,1`).join('&&'),

@@ -512,24 +512,13 @@ export class OnlineSession {
     for (const [channel, pending] of this.pendingDeletes) {
       if (pending.size === 0) continue;
       // Nobody (terminal, task, another listing) sent a read since that listing: else per index.
-      const deleteRead = this.listings === 0 && this.listingClean.get(channel) === this.ch.storageReads ? this.deleteReadCommand(channel) : null;
+      const deleteRead = this.listings === 0 && this.listingClean.get(channel) === this.ch.storageReads ? this.d.driver.deleteRead(channel) : null;
       const q = this.ch.enqueue(deleteRead ?? this.d.driver.deleteSms(channel, [...pending.keys()]));
       if (q.ok) this.queuedDeletes.push(q.step);
       if (deleteRead) this.stats.deleteRead++;
       this.listingClean.delete(channel);
     }
     this.pendingDeletes.clear();
-  }
-
-  /**
-   * The driver's delete of index 1 with the delete flag 1 ("delete all read messages", the index
-   * is then ignored): same command, same modem addressing. Null when the driver spells deletes
-   * another way. (Belongs in the driver as its own method; derived here to leave drivers alone.)
-   */
-  private deleteReadCommand(channel: number): string | null {
-    const one = this.d.driver.deleteSms(channel, [1]);
-    const at = /AT\+CMGD=1(?![\d,])/;
-    return at.test(one) && !one.includes('&&') ? one.replace(at, 'AT+CMGD=1,1') : null;
   }
 
   /** A listing shows what is in each slot now: a pending delete whose slot holds another PDU is dropped. */
@@ -603,8 +592,8 @@ export class OnlineSession {
   }
 
   /**
-   * Asks the seated modems which one has `caller` on an incoming call (`AT+CLCC` in one
-   * `modem>pack`, spelled like the driver's registration check). One question per caller while
+   * Asks the seated modems which one has `caller` on an incoming call (`AT+CLCC` in the driver's
+   * `modem>pack`, sections mapped back by `sectionChannel`). One question per caller while
    * its `+CLIP` repeats (every few seconds while ringing); null when the box cannot tell.
    */
   private ringingChannel(caller: string): Promise<number | null> {
@@ -614,9 +603,9 @@ export class OnlineSession {
     const have = this.clcc.get(key);
     if (have) { have.at = now; return have.answer; }
     const channels = [...this.seated.keys()];
-    const reg = this.d.driver.registration(channels);
-    if (reg.kind !== 'pack' || !reg.text.includes('AT+CREG?')) return Promise.resolve(null);
-    const answer = this.send(reg.text.replace('AT+CREG?', 'AT+CLCC'), CLCC_TIMEOUT_MS).then((r) => {
+    const question = this.d.driver.pack(channels, 'AT+CLCC');
+    if (question === null) return Promise.resolve(null);
+    const answer = this.send(question, CLCC_TIMEOUT_MS).then((r) => {
       if (!r.ok) return null;
       for (const sec of parsePackAnswer(r.answer).sections) {
         for (const m of sec.output.matchAll(/\+CLCC:\s*\d+,1,[45],\d+,\d+,"([^"]*)"/g)) {
