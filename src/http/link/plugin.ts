@@ -40,9 +40,12 @@ async function plugin(app: FastifyInstance, opts: LinkPluginOptions): Promise<vo
   const unChanged = opts.pools.onChanged((ids) => {
     if (ids) runtime.wakeCards(ids).catch((err: unknown) => app.log.warn({ err }, 'waking sessions failed'));
   });
+  // A task unit may have written a card's number, ICCID, operator or balance behind the pool
+  // service's back: its caches (numbers → cards) are dropped, and the console hears cards.changed.
+  const unProgress = runtime.tasks.onProgress(() => { opts.pools.invalidate(); });
   await app.register(linkRoutes, { hub: opts.cluster?.route?.(runtime) ?? runtime.hub });
   if (opts.start) app.addHook('onReady', async () => { await runtime.start(); });
-  app.addHook('onClose', async () => { unChanged(); await runtime.stop(); });
+  app.addHook('onClose', async () => { unChanged(); unProgress(); await runtime.stop(); });
 }
 
 /** Registered at the root (not encapsulated) so `app.deviceRuntime` is visible everywhere. */
