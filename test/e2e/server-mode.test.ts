@@ -118,3 +118,27 @@ test('e2e / server mode faults: lost, doubled and garbage replies, a reboot mid-
     for (const s of w.sim.sims()) assert.equal(s.stored, 0, `SIM ${String(s.number)} emptied`);
   } finally { await w.stop(); }
 });
+
+test('e2e / server mode: the device address edited while the session runs → the panel stops calling the old one and calls the new one, no restart; a card opened after it reaches WAIT_SMS', async () => {
+  const w = await createWorld([{ id: 'srv', model: 'SR-Board', simModel: 'sr-board', token: '7100000009', link: 'server', serverToken: 'Lan42', sims: SIMS }]);
+  const device = w.sim.devices.get('srv')!;
+  const id = w.aggregators.get('srv')!;
+  const address = w.sim.serverLink('srv')!.address;
+  assert.ok(address, 'the device listens');
+  const setAddress = (ip: string) => w.store.db.updateTable('aggregators').set({ server_ip: ip, updated_at: w.clock.now() }).where('id', '=', id).execute();
+  try {
+    assert.ok(await w.until(() => device.stats.polls > 0, 60_000), 'the device is called');
+    // Edited in the store (as the admin API on this node or another does): nothing listens at port 1.
+    await setAddress('127.0.0.1:1');
+    await w.drive(5000);
+    const polls = device.stats.polls;
+    await w.drive(60_000);
+    assert.equal(device.stats.polls, polls, 'the old address is no longer called');
+    await setAddress(address);
+    assert.ok(await w.until(() => device.stats.polls > polls, 60_000), 'the new address is called');
+    assert.ok(await w.open(SIMS[0]!.number));
+    assert.ok(await w.until(async () => ready(await w.status(SIMS[0]!.number)), 300_000), `status ${await w.status(SIMS[0]!.number)}`);
+  } finally {
+    await w.stop();
+  }
+});
