@@ -2,11 +2,14 @@
  * The device runtime of one node (ARCHITECTURE.md "device runtime"): the link hub every poll goes
  * through, and one online session per aggregator whose lease (`leases`, name `aggregator:<id>`)
  * this node holds, so a later cluster can move sessions between nodes. Sessions start when an
- * aggregator is known (first poll, or at start for every enabled aggregator) and are woken when
- * their desired state changes: at once when the pool API on this node queues an SMS or opens or
- * closes a number (`wake`, `wakeCards`), and within `watchMs` for any change in the store, made
- * anywhere (session/desired-watch.ts: one indexed read per node, not one per session). Sessions
- * re-read on their own only as a rare safety net (`SessionTimings.rereadMs`).
+ * aggregator is known (first poll, at start for every enabled aggregator, or when the watch sees a
+ * new row: added by the admin API on any node) and follow edits of their row without a restart
+ * (`reconcile`: a changed link, device address, token, model or settings means a fresh session;
+ * disabled or deleted, none). They are woken when their desired state changes: at once when the
+ * pool API on this node queues an SMS or opens or closes a number (`wake`, `wakeCards`), and within
+ * `watchMs` for any change in the store, made anywhere (session/desired-watch.ts: one indexed read
+ * per node, not one per session). Sessions re-read on their own only as a rare safety net
+ * (`SessionTimings.rereadMs`).
  *
  *   const runtime = createDeviceRuntime({ store, clock: realClock(), log });
  *   await app.register(linkRoutes, { hub: runtime.hub });
@@ -150,6 +153,8 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
     if (!started) return;
     await pendingStarts.get(id);
     const row = await repo.aggregator(id);
+    // A poll started it meanwhile: decide again against that session.
+    if (pendingStarts.has(id)) return reconcile(id);
     const r = sessions.get(id);
     if (r) {
       if (row && row.enabled && !sessionInputsChanged(r.link.aggregator, row)) return;
@@ -253,6 +258,8 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
     async stop(): Promise<void> {
       started = false;
       stopAll.abort();
+      // Edits being applied end first (they start nothing now), so no session is made behind this stop.
+      await Promise.all([...reconciling.values()]);
       const running = [...sessions.values()];
       const ids = [...sessions.keys()];
       for (const r of running) r.abort.abort();
