@@ -54,3 +54,39 @@ for (const dialect of testDialects()) {
     }
   });
 }
+
+for (const dialect of testDialects()) {
+  test(`desired-state watch (${dialect}): hands added and edited aggregator rows to 'edited' once each, never the runtime's own liveness and step writes`, async () => {
+    const store = await createTestStore(dialect);
+    try {
+      const clock = new FakeClock(1_700_000_000_000);
+      const repo = createDeviceStateRepo(store, clock);
+      const edited: number[] = [];
+      const watch = new DesiredStateWatch({ repo, clock, log: silentLog, wake: () => {}, edited: (id) => { edited.push(id); } });
+      await watch.look();
+      const a1 = await addAggregator(store, 'SR-Board', '5100000011');
+      await store.db.updateTable('aggregators').set({ updated_at: clock.now() }).where('id', '=', a1).execute();
+      await clock.advance(1000);
+      await watch.look();
+      await clock.advance(1000);
+      await watch.look();
+      assert.deepEqual(edited, [a1], 'added: once, though the next read overlaps it');
+
+      // Liveness and the step counter (written by the runtime all the time) are no edit.
+      await repo.touch(a1, clock.now());
+      await repo.saveStep(a1, 2000);
+      await clock.advance(1000);
+      await watch.look();
+      assert.deepEqual(edited, [a1]);
+
+      // The admin API edits it.
+      await store.db.updateTable('aggregators').set({ server_ip: '10.0.0.5', updated_at: clock.now() }).where('id', '=', a1).execute();
+      await clock.advance(1000);
+      await watch.look();
+      assert.deepEqual(edited, [a1, a1]);
+      assert.equal(watch.stats.edited, 2);
+    } finally {
+      await store.close();
+    }
+  });
+}
