@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../lib/clock.ts';
 import { createTestStore, testDialects } from '../store/testing.ts';
-import { addAggregator } from '../../test/e2e/support/world.ts';
+import { addAggregator, sha256 } from '../../test/e2e/support/world.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDeviceRuntime } from './runtime.ts';
@@ -139,6 +139,37 @@ describe('device runtime / server mode', () => {
     } finally {
       device.closeAllConnections();
       await new Promise((r) => device.close(r));
+      await store.close();
+    }
+  });
+});
+
+describe('device runtime / link token rotated', () => {
+  it('a poll with the old token is refused once the watch has seen the edit; the new token reaches the same session (no restart)', async () => {
+    const store = await createTestStore('sqlite');
+    const clock = new FakeClock(Date.UTC(2026, 10, 27, 12));
+    const id = await addAggregator(store, 'SR-Board', '5550009301');
+    const runtime = createDeviceRuntime({ store, clock, nodeId: 'n1', backgroundJobs: false });
+    const poll = (token: string) => runtime.hub.handle({ token, step: '0', data: 'REQUEST' });
+    try {
+      await runtime.start();
+      await poll('5550009301');
+      assert.equal(runtime.hub.counters.rejected, 0);
+      const session = runtime.session(id);
+      assert.ok(session);
+      // rotateLinkToken (admin API, this node or another): a new hash, updated_at now.
+      await store.db.updateTable('aggregators').set({ link_token_hash: sha256('5550009302'), updated_at: clock.now() }).where('id', '=', id).execute();
+      const before = runtime.watch.stats.edited;
+      await clock.advance(1000);
+      for (let i = 0; i < 400 && runtime.watch.stats.edited === before; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.ok(runtime.watch.stats.edited > before, 'the watch saw the edit');
+      await poll('5550009301');
+      assert.equal(runtime.hub.counters.rejected, 1, 'the old token is refused');
+      await poll('5550009302');
+      assert.equal(runtime.hub.counters.rejected, 1, 'the new token is accepted');
+      assert.equal(runtime.session(id), session);
+    } finally {
+      await runtime.stop();
       await store.close();
     }
   });

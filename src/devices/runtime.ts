@@ -157,7 +157,8 @@ export function createDeviceRuntime(opts: DeviceRuntimeOptions) {
     if (pendingStarts.has(id)) return reconcile(id);
     const r = sessions.get(id);
     if (r) {
-      if (row && row.enabled && !sessionInputsChanged(r.link.aggregator, row)) return;
+      // Nothing the session uses changed; the link token may have (rotated): polls with the old one stop being accepted.
+      if (row && row.enabled && !sessionInputsChanged(r.link.aggregator, row)) { hub.forgetTokens(id); return; }
       const reason = !row ? 'deleted' : !row.enabled ? 'disabled' : 'edited';
       log.info({ aggregator: id, reason }, reason === 'edited' ? 'aggregator edited; restarting its session with the new settings' : `aggregator ${reason}; stopping its session`);
       await stopSession(id, r);

@@ -100,6 +100,15 @@ export class LinkHub {
     if (!l) return;
     l.channel.close();
     this.links.delete(aggregatorId);
+    this.forgetTokens(aggregatorId);
+  }
+
+  /**
+   * Drops the tokens known for an aggregator (its row was edited: the token may have been
+   * rotated), keeping its channel: its next poll is looked up by hash again, an old token then
+   * finds nothing.
+   */
+  forgetTokens(aggregatorId: number): void {
     for (const [h, id] of this.byHash) if (id === aggregatorId) this.byHash.delete(h);
     for (const [t, id] of this.byToken) if (id === aggregatorId) this.byToken.delete(t);
   }
