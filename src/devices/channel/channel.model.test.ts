@@ -27,11 +27,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40_000 }) }),
 );
 
-test('channel / model: FIFO release, one release per step, every send settles once with the right answer', async () => {
+test('channel / model: FIFO release (within exclusive and plain sends), one release per step, every send settles once with the right answer', async () => {
   await fc.assert(fc.asyncProperty(fc.array(opArb, { maxLength: 60 }), fc.integer({ min: 30_000, max: 150_000 }), async (ops, limit) => {
     const clock = new FakeClock();
     const ch = new DeviceChannel({ clock, steps: { next: 1000 }, carrierLimitMs: limit });
-    const sent: Array<{ text: string; settled: CommandOutcome<string> | null; settledCount: number }> = [];
+    const sent: Array<{ text: string; exclusive: boolean; settled: CommandOutcome<string> | null; settledCount: number }> = [];
     const releasedSteps: number[] = [];
     const releasedTexts: string[] = [];
     const firstAnswer = new Map<number, string>();
@@ -51,7 +51,7 @@ test('channel / model: FIFO release, one release per step, every send settles on
     for (const op of ops) {
       switch (op.kind) {
         case 'send': {
-          const rec = { text: `cmd${n++}`, settled: null as CommandOutcome<string> | null, settledCount: 0 };
+          const rec = { text: `cmd${n++}`, exclusive: op.exclusive, settled: null as CommandOutcome<string> | null, settledCount: 0 };
           sent.push(rec);
           void ch.send({ text: rec.text, timeoutMs: op.timeoutMs, parse: (a) => ({ ok: true, value: a }) }, { exclusive: op.exclusive })
             .then((r) => { rec.settled = r; rec.settledCount++; });
@@ -87,11 +87,16 @@ test('channel / model: FIFO release, one release per step, every send settles on
       await clock.advance(0);
     }
     await clock.advance(400_000); // past every timeout and window
-    // Released in the order sent (FIFO), each at most once, never step 0.
+    // Released each at most once, never step 0, in the order queued (FIFO). An exclusive send
+    // queues when it gets the lock, a non-exclusive one at once, so a non-exclusive send may pass
+    // an exclusive one still waiting for the lock: the order holds within each kind.
     assert.equal(new Set(releasedSteps).size, releasedSteps.length);
     assert.ok(releasedSteps.every((s) => s > 0));
-    const order = releasedTexts.map((t) => Number(t.slice(3)));
-    assert.deepEqual(order, [...order].sort((a, b) => a - b));
+    const exclusive = new Set(sent.filter((r) => r.exclusive).map((r) => r.text));
+    for (const kind of [true, false]) {
+      const order = releasedTexts.filter((t) => exclusive.has(t) === kind).map((t) => Number(t.slice(3)));
+      assert.deepEqual(order, [...order].sort((a, b) => a - b), kind ? 'exclusive sends in order' : 'plain sends in order');
+    }
     for (const rec of sent) {
       assert.equal(rec.settledCount, 1, `${rec.text} settles exactly once`);
       const r = rec.settled!;
