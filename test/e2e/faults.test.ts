@@ -1,26 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld } from './support/harness.ts';
+import { smsLedger } from './support/sms-ledger.ts';
 
 const SIMS = [{ place: 'A2', number: '79265000001' }, { place: 'B4', number: '79265000002' }, { place: 'F1', number: '79265000003' }];
 const ready = (s: string) => s === 'WAIT_SMS' || s === 'WAIT_SMS_CALL';
 
 test('e2e / faults on SR-Board: lost and duplicated answers, garbage, 2 minutes of silence, a reboot mid-session → every SMS stored exactly once; stuck registration and a denied SIM get the right status', async () => {
   const w = await createWorld([{ id: 'b', model: 'SR-Board', simModel: 'sr-board', token: '5000000001', sims: SIMS }]);
-  const sent = new Map<string, string[]>(SIMS.map((s) => [s.number, []]));
-  let n = 0;
-  const send = (to: string) => {
-    const text = `msg ${++n} for ${to.slice(-3)}`;
-    assert.ok(w.sim.sendSms({ to, from: `+7999000${String(n).padStart(4, '0')}`, text }).ok);
-    sent.get(to)!.push(text);
-  };
-  const allStored = async () => {
-    for (const [num, texts] of sent) if ((await w.smsOf(num)).length < texts.length) return false;
-    return true;
-  };
-  const exactlyOnce = async (label: string) => {
-    for (const [num, texts] of sent) assert.deepEqual((await w.smsOf(num)).map((s) => s.text).sort(), [...texts].sort(), `${label}: SMS of ${num}`);
-  };
+  const { sent, send, count, allStored, exactlyOnce } = smsLedger(w, SIMS.map((s) => s.number), 'msg', '+7999000');
   try {
     for (const s of SIMS) assert.ok(await w.open(s.number));
     assert.ok(await w.until(async () => (await Promise.all(SIMS.map((s) => w.status(s.number)))).every(ready), 300_000));
@@ -28,7 +16,7 @@ test('e2e / faults on SR-Board: lost and duplicated answers, garbage, 2 minutes 
     // 1. lost answers, duplicated answers and garbage payloads while SMS arrive
     for (const kind of ['drop-answer', 'answer-twice', 'garbage', 'drop-answer', 'answer-twice', 'garbage'] as const) {
       assert.ok(w.sim.fault('b', { kind }).ok);
-      send(SIMS[n % 3]!.number);
+      send(SIMS[count() % 3]!.number);
       await w.drive(4000);
     }
     assert.ok(await w.until(allStored, 240_000), 'batch 1 stored');
@@ -53,7 +41,7 @@ test('e2e / faults on SR-Board: lost and duplicated answers, garbage, 2 minutes 
     assert.ok(await w.until(allStored, 120_000));
     await w.drive(60_000);
     await exactlyOnce('after silence and reboot');
-    assert.equal(n, 11);
+    assert.equal(count(), 11);
 
     // 4. a modem stuck searching: CONNECTING (restarts are tried), back to WAIT_SMS when the network lets it in
     assert.ok(w.sim.setRegistration(SIMS[0]!.number, 'searching').ok);

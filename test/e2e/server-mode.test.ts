@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld } from './support/harness.ts';
+import { smsLedger } from './support/sms-ledger.ts';
 import { createDeviceRuntime } from '../../src/devices/runtime.ts';
 
 const SIMS = [{ place: 'A1', number: '79267100001' }, { place: 'C3', number: '79267100002' }];
@@ -80,27 +81,14 @@ test('e2e / server mode on SR-Board: openNumber → WAIT_SMS, getSms once, unrea
 test('e2e / server mode faults: lost, doubled and garbage replies, a reboot mid-session → every SMS stored exactly once, all cards back to WAIT_SMS', async () => {
   const sims = [{ place: 'A2', number: '79267200001' }, { place: 'B4', number: '79267200002' }, { place: 'F1', number: '79267200003' }];
   const w = await createWorld([{ id: 'lan', model: 'SR-Board', simModel: 'sr-board', token: '7200000001', link: 'server', sims }]);
-  const sent = new Map<string, string[]>(sims.map((s) => [s.number, []]));
-  let n = 0;
-  const send = (to: string) => {
-    const text = `lan ${++n} for ${to.slice(-3)}`;
-    assert.ok(w.sim.sendSms({ to, from: `+7999100${String(n).padStart(4, '0')}`, text }).ok);
-    sent.get(to)!.push(text);
-  };
-  const allStored = async () => {
-    for (const [num, texts] of sent) if ((await w.smsOf(num)).length < texts.length) return false;
-    return true;
-  };
-  const exactlyOnce = async (label: string) => {
-    for (const [num, texts] of sent) assert.deepEqual((await w.smsOf(num)).map((s) => s.text).sort(), [...texts].sort(), `${label}: SMS of ${num}`);
-  };
+  const { sent, send, count, allStored, exactlyOnce } = smsLedger(w, sims.map((s) => s.number), 'lan', '+7999100');
   const allReady = async () => (await Promise.all(sims.map((s) => w.status(s.number)))).every(ready);
   try {
     for (const s of sims) assert.ok(await w.open(s.number));
     assert.ok(await w.until(allReady, 300_000), 'all online');
     for (const kind of ['drop-answer', 'answer-twice', 'garbage', 'drop-answer', 'answer-twice', 'garbage'] as const) {
       assert.ok(w.sim.fault('lan', { kind }).ok);
-      send(sims[n % 3]!.number);
+      send(sims[count() % 3]!.number);
       await w.drive(3000);
     }
     assert.ok(await w.until(allStored, 240_000), 'stored despite lost, doubled and garbage replies');
@@ -114,7 +102,7 @@ test('e2e / server mode faults: lost, doubled and garbage replies, a reboot mid-
     assert.ok(await w.until(async () => (await allReady()) && (await allStored()), 300_000), 'recovered after the reboot');
     await w.drive(60_000);
     await exactlyOnce('after the reboot');
-    assert.equal(n, 8);
+    assert.equal(count(), 8);
     for (const s of w.sim.sims()) assert.equal(s.stored, 0, `SIM ${String(s.number)} emptied`);
   } finally { await w.stop(); }
 });
