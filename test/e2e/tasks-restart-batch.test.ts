@@ -5,17 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createWorld } from './support/harness.ts';
-import { createDeviceRuntime } from '../../src/devices/runtime.ts';
-import { linkRoutes } from '../../src/http/link/route.ts';
+import { restartPanel } from './support/restart.ts';
 
 const PLACES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 
 test('e2e / restart mid-batch on an SR-Box-8: claimed units run again after the restart; each card reported once, every number filled', async () => {
   const w = await createWorld([{ id: 'b', model: 'SR-Box-8', simModel: 'sr-box-8', token: '6100000001', sims: PLACES.map((place, i) => ({ place, number: `7916410000${i}` })) }]);
   let runtime = w.runtime;
-  let app2: ReturnType<typeof Fastify> | null = null;
+  let app2: FastifyInstance | null = null;
   const agg = w.aggregators.get('b')!;
   try {
     await w.store.db.updateTable('cards').set({ number: null, iccid: null }).execute();
@@ -24,14 +23,7 @@ test('e2e / restart mid-batch on an SR-Box-8: claimed units run again after the 
     const running = await w.store.db.selectFrom('task_units').select('id').where('task_id', '=', id).where('status', '=', 'running').execute();
     assert.ok(running.length >= 2, `claimed units left running: ${running.length}`);
 
-    const port = (w.app.server.address() as { port: number }).port;
-    await runtime.stop();
-    await w.app.close();
-    runtime = createDeviceRuntime({ store: w.store, clock: w.clock });
-    app2 = Fastify();
-    await app2.register(linkRoutes, { hub: runtime.hub });
-    await app2.listen({ port, host: '127.0.0.1' });
-    await runtime.start();
+    ({ runtime, app: app2 } = await restartPanel(w, runtime));
     assert.ok(await w.until(async () => (await runtime.tasks.view(id))!.status === 'done', 1_800_000));
     const v = (await runtime.tasks.view(id))!;
     assert.deepEqual([v.progress, v.success], [8, 8], JSON.stringify(v.report));

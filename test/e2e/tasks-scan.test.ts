@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Fastify from 'fastify';
 import { createWorld } from './support/harness.ts';
-import { createDeviceRuntime } from '../../src/devices/runtime.ts';
-import { linkRoutes } from '../../src/http/link/route.ts';
+import { restartPanel } from './support/restart.ts';
 
 const PLACES = Array.from({ length: 40 }, (_, i) => `A${i + 1}`);
 
@@ -29,15 +27,10 @@ test('e2e / task: number scan of an SR-Nano with 40 SIMs fills every number and 
     assert.ok(v.etaMs !== null && v.etaMs > 0, 'ETA while running');
 
     // restart the panel side mid-task: a new runtime on the same store and port picks the task up
-    const port = (w.app.server.address() as { port: number }).port;
-    await runtime.stop();
-    await w.app.close();
     restarted = true;
-    runtime = createDeviceRuntime({ store: w.store, clock: w.clock });
-    const app2 = Fastify();
-    await app2.register(linkRoutes, { hub: runtime.hub });
-    await app2.listen({ port, host: '127.0.0.1' });
-    await runtime.start();
+    const next = await restartPanel(w, runtime);
+    runtime = next.runtime;
+    const app2 = next.app;
     try {
       assert.ok(await w.until(async () => (await runtime.tasks.view(taskId))!.status === 'done', 2_400_000), `after restart: ${JSON.stringify(await runtime.tasks.view(taskId))}`);
       const done = (await runtime.tasks.view(taskId))!;

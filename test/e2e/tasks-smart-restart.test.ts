@@ -5,15 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createWorld } from './support/harness.ts';
-import { createDeviceRuntime } from '../../src/devices/runtime.ts';
-import { linkRoutes } from '../../src/http/link/route.ts';
+import { restartPanel } from './support/restart.ts';
 
 test('e2e / task on SMART after a panel restart: cards already in place are re-seated for a fresh state; ICCIDs read', async () => {
   const w = await createWorld([{ id: 's', model: 'SR-Organizer-Smart', simModel: 'sr-organizer-smart', token: '6000000001', sims: [{ place: 'A1', number: '79164000001' }, { place: 'B1', number: '79164000002' }] }]);
   let runtime = w.runtime;
-  let app2: ReturnType<typeof Fastify> | null = null;
+  let app2: FastifyInstance | null = null;
   const agg = w.aggregators.get('s')!;
   try {
     const places = ['A1', 'B1'];
@@ -21,14 +20,7 @@ test('e2e / task on SMART after a panel restart: cards already in place are re-s
     assert.ok(await w.until(async () => (await runtime.tasks.view(first))!.status === 'done', 600_000));
     assert.equal((await runtime.tasks.view(first))!.success, 2, JSON.stringify((await runtime.tasks.view(first))!.report));
 
-    const port = (w.app.server.address() as { port: number }).port;
-    await runtime.stop();
-    await w.app.close();
-    runtime = createDeviceRuntime({ store: w.store, clock: w.clock });
-    app2 = Fastify();
-    await app2.register(linkRoutes, { hub: runtime.hub });
-    await app2.listen({ port, host: '127.0.0.1' });
-    await runtime.start();
+    ({ runtime, app: app2 } = await restartPanel(w, runtime));
     await w.store.db.updateTable('cards').set({ iccid: null }).execute();
     const second = await runtime.tasks.create(agg, 'read_iccid', places.map((place) => ({ place })));
     assert.ok(await w.until(async () => (await runtime.tasks.view(second))!.status === 'done', 900_000));
