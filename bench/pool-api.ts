@@ -11,6 +11,7 @@
  *
  *   npm run bench -- pool-api              (SECONDS=3 per measurement by default)
  *   NOWATCH=1 npm run bench -- pool-api    (without the console's store watch, to see its cost)
+ *   SERVER_FLAGS='--max-semi-space-size=32' npm run bench -- pool-api   (V8 flags for the server)
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -126,6 +127,16 @@ async function measure(name: string, conc: number, op: (agent: http.Agent) => Pr
   return { name, conc, rps: lat.length / SECONDS, p50: q(0.5), p99: q(0.99), errors, floorRps: floorCount / SECONDS };
 }
 
+/**
+ * V8 flags for the server process, from SERVER_FLAGS (e.g. '--max-semi-space-size=32'), to try
+ * heap settings; none by default, as `npm start` runs it. Measured 2026-11-27 (SQLite, cycle only):
+ * semi-space 32 or 64 MB did not cut the cycle's p99 at c1 (3.3–4.0 ms without, 4.3 / 10.5 ms with)
+ * and raised RSS 237–249 → 270 / 313 MB, so the server keeps V8's defaults.
+ */
+function serverV8Flags(): string[] {
+  return (process.env.SERVER_FLAGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 async function main(): Promise<void> {
   const dbArg = process.argv.indexOf('--db');
   const dir = mkdtempSync(join(tmpdir(), 'simnav-bench-'));
@@ -133,7 +144,7 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   // PROF=dir writes a CPU profile of the server there; ONLY=<substring> runs matching lines only.
   const prof = process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', self, '--serve', dbUrl], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...serverV8Flags(), ...prof, '--import', 'tsx', self, '--serve', dbUrl], { stdio: ['pipe', 'pipe', 'inherit'] });
   const info = await new Promise<{ url: string; floorUrl: string; key: string; smsNumber: string; device: number }>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -173,6 +184,7 @@ async function main(): Promise<void> {
   for (const r of results) {
     console.log(`${r.name.padEnd(30)} ${String(r.conc).padStart(5)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.floorRps.toFixed(0).padStart(8)} ${(r.rps / r.floorRps * 100).toFixed(0).padStart(5)}% ${String(r.errors).padStart(7)}`);
   }
+  console.log(`server V8 flags: ${serverV8Flags().join(' ') || '(none)'}`);
   console.log(`server RSS after the run: ${(rss.rss / 1024 / 1024).toFixed(0)} MB`);
 }
 
