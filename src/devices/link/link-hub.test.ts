@@ -118,3 +118,22 @@ test('link / liveness of many devices is written in few statements, never one pe
     await store.close();
   }
 });
+
+test('link / a channel made again after forget() does not reuse a step the store has not caught up with', async () => {
+  const w = await setup();
+  try {
+    assert.equal(await w.poll('token=1234567890&step=0&data=REQUEST'), '{data}0#!#REQUEST');
+    const link = w.hub.get(w.id)!;
+    const q = link.channel.enqueue('answer>clear');
+    assert.ok(q.ok);
+    assert.equal(await w.poll('token=1234567890&step=0&data=REQUEST'), `{data}${q.step}#!#answer>clear`);
+    await w.hub.flushLiveness();
+    // The step write of that command has not landed yet (as when the session restarts at once).
+    await w.store.db.updateTable('aggregators').set({ step: q.step }).where('id', '=', w.id).execute();
+    w.hub.forget(w.id);
+    const again = (await w.hub.ensure(w.id))!;
+    const q2 = again.channel.enqueue('answer>clear');
+    assert.ok(q2.ok);
+    assert.notEqual(q2.step, q.step, 'the device would ignore a repeated step');
+  } finally { await w.close(); }
+});

@@ -51,6 +51,8 @@ export function carrierLimitMs(settingsJson: string): number {
 
 export class LinkHub {
   private readonly links = new Map<number, DeviceLink & { touchedAt: number; stepWrite: { pending: number | null; busy: boolean } }>();
+  /** Next steps of channels forgotten here, by aggregator (see install). */
+  private readonly carriedSteps = new Map<number, number>();
   private readonly byHash = new Map<string, number>();
   /** Known tokens in clear → aggregator (skips a sha256 per poll); bounded, emptied on `forget`. */
   private readonly byToken = new Map<string, number>();
@@ -98,6 +100,9 @@ export class LinkHub {
   forget(aggregatorId: number): void {
     const l = this.links.get(aggregatorId);
     if (!l) return;
+    // Its step write may still be on the way: a channel made again here starts from this value.
+    if (this.carriedSteps.size >= 10_000) this.carriedSteps.clear();
+    this.carriedSteps.set(aggregatorId, l.channel.stats().nextStep);
     l.channel.close();
     this.links.delete(aggregatorId);
     this.forgetTokens(aggregatorId);
@@ -216,11 +221,17 @@ export class LinkHub {
         .finally(() => { stepWrite.busy = false; flush(); });
     };
     const smart = agg.model.toLowerCase().endsWith('-smart');
+    // A channel forgotten here moments ago (an edit restarts the session) may have sent a step the
+    // store does not hold yet; reusing it would make the device ignore the command as a repeat.
+    // The larger value wins; another node's takeover moves the store far past ours anyway.
+    const stored = agg.step > 0 ? agg.step : 1000;
+    const carried = this.carriedSteps.get(agg.id);
+    this.carriedSteps.delete(agg.id);
     const channel = new DeviceChannel({
       clock: this.clock,
       mode: smart ? 'smart' : 'classic',
       carrierLimitMs: carrierLimitMs(agg.settings),
-      steps: { next: agg.step > 0 ? agg.step : 1000, persist: (n) => { stepWrite.pending = n; flush(); } },
+      steps: { next: carried !== undefined && carried > stored ? carried : stored, persist: (n) => { stepWrite.pending = n; flush(); } },
     });
     const link = { aggregator: agg, channel, touchedAt: -Infinity, stepWrite };
     this.links.set(agg.id, link);
