@@ -35,16 +35,20 @@ export async function onlineByAggregator(tx: Tx, view: FleetView): Promise<Map<n
   const { rows } = await sql<{ aggregatorId: number; place: string; channel: number | null }>`
     select co.aggregator_id as "aggregatorId", c.place as place, co.channel as channel
     from card_online co inner join cards c on c.id = co.card_id where co.desired = 'online'`.execute(tx);
-  const out = new Map<number, OnlineCard[]>();
+  return groupOnline(view, rows);
+}
+
+/** Online rows as cards per aggregator (places parsed by the aggregator's model; unknown ones skipped), added to `into`. */
+export function groupOnline(view: FleetView, rows: Iterable<{ aggregatorId: number; place: string; channel: number | null }>, into = new Map<number, OnlineCard[]>()): Map<number, OnlineCard[]> {
   for (const r of rows) {
     const info = view.aggregators.get(r.aggregatorId);
     const p = info ? placeOf(info, r.place) : null;
     if (!p) continue;
-    const list = out.get(r.aggregatorId) ?? [];
+    const list = into.get(r.aggregatorId) ?? [];
     list.push({ place: p, channel: r.channel });
-    out.set(r.aggregatorId, list);
+    into.set(r.aggregatorId, list);
   }
-  return out;
+  return into;
 }
 
 /**

@@ -21,6 +21,7 @@ import { filterKey, matchesFilters } from './filters.ts';
 import type { NumberFilters } from './filters.ts';
 import { placeOf } from './fleet.ts';
 import type { FleetView } from './fleet.ts';
+import { groupOnline } from './online.ts';
 import { poolCardQuery, resolvePoolNumbers, toPoolCard } from './resolve.ts';
 import type { PoolCard } from './resolve.ts';
 import { simStatus } from './status.ts';
@@ -78,15 +79,7 @@ export function createPoolViews(ctx: PoolCtx, epoch: () => number) {
     if (aggregatorIds !== null) q = q.where('co.aggregator_id', 'in', [...aggregatorIds]);
     const online = new Map<number, OnlineCard[]>();
     for (const id of aggregatorIds ?? []) online.set(id, []);
-    for (const r of await q.execute()) {
-      const info = view.aggregators.get(r.aggregatorId);
-      const p = info ? placeOf(info, r.place) : null;
-      if (!p) continue;
-      const list = online.get(r.aggregatorId) ?? [];
-      list.push({ place: p, channel: r.channel });
-      online.set(r.aggregatorId, list);
-    }
-    return online;
+    return groupOnline(view, await q.execute(), online);
   }
 
   async function load(poolId: number): Promise<Snapshot> {
