@@ -14,6 +14,7 @@
  * progress is a state, not a happening: a task row whose state the bus has already carried (the
  * tasks API and the runner publish theirs) is not published again.
  */
+import { sql } from 'kysely';
 import type { Store } from '../../store/open-store.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { EventBus, TaskProgressEvent } from '../../domain/events/bus.ts';
@@ -118,27 +119,22 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
    * publishes one `*.changed` event so open pages reload.
    */
   const prints = new Map<string, string>();
+  /**
+   * Row count and newest change time of a table, one aggregate per subquery: each is answered from
+   * an index (SQLite counts from the b-tree, MAX reads the end of an index of migration 0003);
+   * several in one SELECT would scan the table.
+   */
+  const countAndNewest = (table: 'aggregators' | 'pools' | 'pool_cards' | 'cards', column: 'updated_at' | 'added_at') => db.selectNoFrom((eb) => [
+    eb.selectFrom(table).select((e) => e.fn.countAll<number>().as('n')).as('n'),
+    eb.selectFrom(table).select(sql<number | null>`max(${sql.ref(column)})`.as('t')).as('t'),
+  ]).executeTakeFirst();
   async function fingerprints(): Promise<void> {
-    // One aggregate per subquery: each is answered from an index (SQLite counts from the b-tree,
-    // MAX reads the end of an index of migration 0003); several in one SELECT would scan the table.
-    const agg = await db.selectNoFrom((eb) => [
-      eb.selectFrom('aggregators').select((e) => e.fn.countAll<number>().as('n')).as('n'),
-      eb.selectFrom('aggregators').select((e) => e.fn.max('updated_at').as('t')).as('t'),
-    ]).executeTakeFirst();
-    const pools = await db.selectNoFrom((eb) => [
-      eb.selectFrom('pools').select((e) => e.fn.countAll<number>().as('n')).as('n'),
-      eb.selectFrom('pools').select((e) => e.fn.max('updated_at').as('t')).as('t'),
-    ]).executeTakeFirst();
+    const agg = await countAndNewest('aggregators', 'updated_at');
+    const pools = await countAndNewest('pools', 'updated_at');
     // Membership only: USED marks are set and cleared by the pool service alone, which publishes
     // (counting them, or their newest time without an index, scans every member).
-    const members = await db.selectNoFrom((eb) => [
-      eb.selectFrom('pool_cards').select((e) => e.fn.countAll<number>().as('n')).as('n'),
-      eb.selectFrom('pool_cards').select((e) => e.fn.max('added_at').as('t')).as('t'),
-    ]).executeTakeFirst();
-    const cards = await db.selectNoFrom((eb) => [
-      eb.selectFrom('cards').select((e) => e.fn.countAll<number>().as('n')).as('n'),
-      eb.selectFrom('cards').select((e) => e.fn.max('updated_at').as('t')).as('t'),
-    ]).executeTakeFirst();
+    const members = await countAndNewest('pool_cards', 'added_at');
+    const cards = await countAndNewest('cards', 'updated_at');
     const now = {
       aggregators: JSON.stringify(agg ?? null),
       pools: JSON.stringify([pools ?? null, members ?? null]),
