@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld, type World } from '../e2e/support/harness.ts';
+import { adminApi } from '../e2e/support/admin-api.ts';
 import { addAggregator } from '../e2e/support/world.ts';
 import { createUser } from '../../src/domain/users/users.ts';
 import { createApiToken } from '../../src/domain/auth/api-tokens.ts';
@@ -24,14 +25,7 @@ describe('device actions: terminal, USSD, dial, init over HTTP against the simul
 
   /** One request to `/api/v1`, with simulated time running until it answers. */
   async function call(method: string, path: string, role: Role | null, body?: unknown): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = {};
-    if (role) headers.authorization = `Bearer ${tokens.get(role)!}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let done = false;
-    const p = fetch(`${w.url.replace(/\/sr\/$/, '')}/api/v1${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
-      .then(async (r) => ({ status: r.status, body: await r.json() as unknown })).finally(() => { done = true; });
-    for (let i = 0; i < 2000 && !done; i++) await w.drive(250);
-    return p;
+    return adminApi(w, method, path, role ? tokens.get(role)! : null, body);
   }
 
   before(async () => {

@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld, type World, type WorldDevice } from '../e2e/support/harness.ts';
+import { adminApi } from '../e2e/support/admin-api.ts';
 import { createUser } from '../../src/domain/users/users.ts';
 import { createApiToken } from '../../src/domain/auth/api-tokens.ts';
 import { driverFor } from '../../src/devices/drivers/driver.ts';
@@ -25,11 +26,7 @@ describe('init on every model family over HTTP against the simulator', () => {
   let admin = '';
 
   async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    let done = false;
-    const p = fetch(`${w.url.replace(/\/sr\/$/, '')}/api/v1${path}`, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) })
-      .then(async (r) => ({ status: r.status, body: await r.json() as unknown })).finally(() => { done = true; });
-    for (let i = 0; i < 2000 && !done; i++) await w.drive(250);
-    return p;
+    return adminApi(w, method, path, admin, body ?? {});
   }
 
   before(async () => {

@@ -10,6 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld, type World, type WorldDevice } from './support/harness.ts';
+import { adminApi } from './support/admin-api.ts';
 import { createUser } from '../../src/domain/users/users.ts';
 import { createApiToken } from '../../src/domain/auth/api-tokens.ts';
 import type { Stamped } from '../../src/domain/events/bus.ts';
@@ -36,13 +37,7 @@ describe('e2e / tasks on every model over HTTP', () => {
   const events: Stamped[] = [];
 
   async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let done = false;
-    const p = fetch(`${w.url.replace(/\/sr\/$/, '')}/api/v1${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
-      .then(async (r) => ({ status: r.status, body: await r.json() as unknown })).finally(() => { done = true; });
-    for (let i = 0; i < 2000 && !done; i++) await w.drive(250);
-    return p;
+    return adminApi(w, method, path, token, body);
   }
 
   const cardsOf = (device: string): number[] => [...w.cards.entries()].filter(([k]) => k.startsWith(`${device}:`)).map(([, id]) => id);
