@@ -50,7 +50,8 @@ export async function tasksPlugin(app: FastifyInstance, o: TasksPluginOptions): 
   let own: TaskQueue | null = null;
   /** The runtime's queue when the link plugin is registered; the same store-backed queue otherwise. */
   const queue = (): TaskQueue => (app.hasDecorator('deviceRuntime') ? app.deviceRuntime.tasks : (own ??= createTaskQueue({ store: o.store, clock })));
-  const publish = (t: TaskDto): void => {
+  /** A task's state as a `task.progress` event (a created or changed task, or the runner's report). */
+  const publish = (t: Pick<TaskDto, 'id' | 'aggregatorId' | 'kind' | 'status' | 'total' | 'progress' | 'success' | 'errors'>): void => {
     if (!app.hasDecorator('events')) return;
     const status = t.status as TaskProgressEvent['status'];
     app.events.publish({ type: 'task.progress', taskId: t.id, aggregatorId: t.aggregatorId, kind: apiKind(t.kind), status, total: t.total, progress: t.progress, success: t.success, errors: t.errors });
@@ -59,11 +60,7 @@ export async function tasksPlugin(app: FastifyInstance, o: TasksPluginOptions): 
   // The unit runner reports every finished unit (and a task's start and end) here, so progress
   // bars move per card instead of at the store watcher's next look.
   if (app.hasDecorator('deviceRuntime')) {
-    const off = app.deviceRuntime.tasks.onProgress((t) => {
-      if (!app.hasDecorator('events')) return;
-      const status = t.status as TaskProgressEvent['status'];
-      app.events.publish({ type: 'task.progress', taskId: t.id, aggregatorId: t.aggregatorId, kind: apiKind(t.kind), status, total: t.total, progress: t.progress, success: t.success, errors: t.errors });
-    });
+    const off = app.deviceRuntime.tasks.onProgress(publish);
     app.addHook('onClose', async () => { off(); });
   }
 
