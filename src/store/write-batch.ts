@@ -15,7 +15,6 @@
  *   const batch = createWriteBatcher(store);
  *   const id = await batch.run((tx) => …);   // tx: use only tx inside, never store.db
  */
-import { sql } from 'kysely';
 import type { Store } from './open-store.ts';
 import { writeTransaction } from './write-transaction.ts';
 import type { Tx } from './write-transaction.ts';
@@ -39,17 +38,10 @@ export function createWriteBatcher(store: Store, maxPerCommit = MAX_PER_COMMIT):
     const ran: Array<{ p: Piece; value: unknown }> = [];
     const state: { failed: { p: Piece; err: unknown } | null } = { failed: null };
     try {
-      await store.db.connection().execute(async (conn) => {
-        await sql`begin immediate`.execute(conn);
-        try {
-          while (queue.length > 0 && ran.length < maxPerCommit) {
-            const p = queue.shift()!;
-            try { ran.push({ p, value: await p.fn(conn) }); } catch (err) { state.failed = { p, err }; throw err; }
-          }
-          await sql`commit`.execute(conn);
-        } catch (e) {
-          await sql`rollback`.execute(conn).catch(() => undefined);
-          throw e;
+      await writeTransaction(store, async (tx) => {
+        while (queue.length > 0 && ran.length < maxPerCommit) {
+          const p = queue.shift()!;
+          try { ran.push({ p, value: await p.fn(tx) }); } catch (err) { state.failed = { p, err }; throw err; }
         }
       });
     } catch (err) {
