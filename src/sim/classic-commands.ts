@@ -8,6 +8,7 @@ import { runAt } from './at-commands.ts';
 import type { Hardware } from './firmware.ts';
 import type { Modem } from './modem.ts';
 import { OPERATORS } from './operators.ts';
+import { finalCreg } from './sim-card.ts';
 import { buildActivation, buildPackAnswer, buildSmsAnswer, type SmsSection } from '../codec/index.ts';
 
 export interface CommandContext {
@@ -167,7 +168,8 @@ async function activation(ctx: CommandContext, activate: boolean, only: number |
     for (const x of modems) x.powerOn();
     hw.syncSims();
     const deadline = hw.clock.now() + ctx.activationTimeoutMs;
-    while (hw.clock.now() < deadline && modems.some((x) => x.sim && x.sim.registration !== 'searching' && x.sim.registration !== 'none' && ![1, 3, 5].includes(x.creg))) {
+    // Waits for every modem whose SIM ends in a final stat (1/5/3/4) to reach it; 0 and 2 never end.
+    while (hw.clock.now() < deadline && modems.some((x) => x.sim && finalCreg(x.sim.registration) !== undefined && ![1, 3, 4, 5].includes(x.creg))) {
       await hw.busy(500);
     }
   }

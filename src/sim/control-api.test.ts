@@ -9,6 +9,8 @@ import { FakeClock } from '../lib/clock.ts';
 import { buildControlApi, controlRoutes } from './control-api.ts';
 import { parseFleet } from './fleet.ts';
 import { openApiDocument } from './openapi.ts';
+import { FAULT_KINDS } from './device.ts';
+import { REGISTRATION_BEHAVIOURS } from './sim-card.ts';
 import { Simulator } from './simulator.ts';
 
 function setup() {
@@ -30,6 +32,9 @@ test('control API / every route is documented in openapi.json and every document
   assert.deepEqual(served, documented);
   const doc = await app.inject({ method: 'GET', url: '/openapi.json' });
   assert.equal(doc.json().openapi, '3.1.0');
+  // The enums the document promises are the ones the routes accept.
+  assert.deepEqual([...openApiDocument.components.schemas.Registration.enum], [...REGISTRATION_BEHAVIOURS]);
+  assert.deepEqual([...openApiDocument.components.schemas.Fault.properties.kind.enum], [...FAULT_KINDS]);
 });
 
 test('control API / POST /sms, POST /call, PUT /sims/{number}, GET /devices', async () => {
@@ -49,6 +54,9 @@ test('control API / POST /sms, POST /call, PUT /sims/{number}, GET /devices', as
   assert.equal(dev.modems[1].creg, 3, 'the denied SIM is denied at once');
   assert.equal(dev.modems[0].creg, 1);
   assert.equal(dev.modems[0].place, 'A');
+  r = await app.inject({ method: 'PUT', url: '/sims/+79161110001', payload: { registration: 'unknown' } });
+  assert.deepEqual(r.json(), { ok: true, number: '79161110001', registration: 'unknown' });
+  assert.equal(box.hw.modem(1)!.creg, 4, 'unknown: +CREG stat 4 at once');
   r = await app.inject({ method: 'GET', url: '/sims' });
   assert.equal(r.json().sims.find((x: { number: string }) => x.number === '79161110001').stored, 1);
 });

@@ -9,12 +9,13 @@ import fc from 'fast-check';
 import { demoFleet } from './demo-fleet.ts';
 import { parseFleet, parseFleetText } from './fleet.ts';
 import { MODEL_IDS } from './models.ts';
+import { REGISTRATION_BEHAVIOURS } from './sim-card.ts';
 import { FakeClock } from '../lib/clock.ts';
 import { Simulator } from './simulator.ts';
 
 const schema = JSON.parse(readFileSync(new URL('./fleet.schema.json', import.meta.url), 'utf8')) as {
   properties: Record<string, unknown>;
-  $defs: { device: { properties: Record<string, { enum?: string[]; items?: { properties: Record<string, unknown> } }> } };
+  $defs: { registration: { enum: string[] }; device: { properties: Record<string, { enum?: string[]; items?: { properties: Record<string, unknown> } }> } };
 };
 
 test('fleet / the example fleet file parses; count expands ids', () => {
@@ -30,6 +31,7 @@ test('fleet / schema and parser agree on properties and enums', () => {
   assert.deepEqual(Object.keys(dev).sort(), ['bankMap', 'count', 'fill', 'id', 'link', 'linkUrl', 'model', 'modemType', 'serverPort', 'serverToken', 'sims', 'token']);
   assert.deepEqual([...dev['model']!.enum!].sort(), [...MODEL_IDS].sort());
   assert.deepEqual(Object.keys(dev['sims']!.items!.properties).sort(), ['balance', 'iccid', 'msisdn', 'operator', 'place', 'registration']);
+  assert.deepEqual(schema.$defs.registration.enum, [...REGISTRATION_BEHAVIOURS], 'registration behaviours');
 });
 
 test('fleet / the demo fleet has one aggregator of each model and SIMs of all four operators with their CSPN names', () => {

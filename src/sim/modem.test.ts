@@ -50,7 +50,7 @@ test('modem / a card seated while the modem boots does not cancel the boot: Call
   assert.equal(modem.creg, 1);
 });
 
-for (const [reg, stat] of [['roaming', 5], ['denied', 3], ['searching', 2], ['none', 0]] as const) {
+for (const [reg, stat] of [['roaming', 5], ['denied', 3], ['searching', 2], ['none', 0], ['unknown', 4]] as const) {
   test(`modem / registration behaviour ${reg} ends in stat ${stat}`, async () => {
     const { clock, modem } = setup(reg);
     modem.powerOn();

@@ -1,13 +1,13 @@
 /**
  * A virtual GSM modem (SIM800-like by default): power, the SIM in its holder, the registration
- * state machine (device-link.md §11: 0 → 2 → 1/5, or 3 / 0 / stuck at 2, with configurable delays),
+ * state machine (device-link.md §11: 0 → 2 → 1/5, or 3 / 4 / stuck at 0 or 2, with configurable delays),
  * calls and USSD sessions. Everything it prints on its own (URCs, late command output) goes to
  * `emit`, which the device turns into step-0 messages. The AT command set is in `at-commands.ts`.
  */
 import type { Clock, TimerHandle } from '../lib/clock.ts';
 import type { MobileNetwork, Subscriber } from './network.ts';
 import type { UssdAction } from './operators.ts';
-import { tpduLength, type SimCard } from './sim-card.ts';
+import { finalCreg, tpduLength, type SimCard } from './sim-card.ts';
 
 export type ModemType = 'SIM800' | 'SIM5360';
 
@@ -125,11 +125,12 @@ export class Modem implements Subscriber {
     this.clearRegTimers();
     const b = this.sim.registration;
     if (b === 'ok' || b === 'roaming') {
-      if (this.creg === 1 || this.creg === 5) { this.setCreg(b === 'ok' ? 1 : 5); return; }
+      const stat = finalCreg(b)!;
+      if (this.creg === 1 || this.creg === 5) { this.setCreg(stat); return; }
       this.setCreg(2);
-      this.later(this.regTimers, this.timings.registerMs, () => this.setCreg(b === 'ok' ? 1 : 5));
+      this.later(this.regTimers, this.timings.registerMs, () => this.setCreg(stat));
     } else {
-      this.setCreg(b === 'searching' ? 2 : b === 'denied' ? 3 : 0);
+      this.setCreg(finalCreg(b) ?? (b === 'searching' ? 2 : 0));
     }
   }
 
@@ -224,7 +225,7 @@ export class Modem implements Subscriber {
       if (b === 'searching' || b === 'none') return;
       this.later(this.regTimers, this.timings.registerMs, () => {
         const now = sim.registration;
-        this.setCreg(now === 'ok' ? 1 : now === 'roaming' ? 5 : now === 'denied' ? 3 : now === 'none' ? 0 : 2);
+        this.setCreg(finalCreg(now) ?? (now === 'none' ? 0 : 2));
       });
     });
   }

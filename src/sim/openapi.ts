@@ -87,7 +87,7 @@ export const openApiDocument = {
   components: {
     schemas: {
       Error: { type: 'object', required: ['ok', 'error'], properties: { ok: { const: false }, error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } } },
-      Registration: { enum: ['ok', 'roaming', 'searching', 'denied', 'none'], description: 'ok → stat 1, roaming → 5, searching → stays 2, denied → 3, none → stays 0' },
+      Registration: { enum: ['ok', 'roaming', 'searching', 'denied', 'none', 'unknown'], description: 'ok → stat 1, roaming → 5, searching → stays 2, denied → 3, none → stays 0, unknown → 4' },
       Fault: {
         type: 'object', required: ['kind'],
         properties: {

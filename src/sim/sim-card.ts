@@ -16,9 +16,22 @@ export type RegistrationBehaviour =
   /** 0 → 2 → 3 (registration denied). */
   | 'denied'
   /** stays at 0 (not registered, not searching). */
-  | 'none';
+  | 'none'
+  /** 0 → 2 → 4 (registration state unknown, e.g. out of coverage; the panel restarts the modem). */
+  | 'unknown';
 
-export const REGISTRATION_BEHAVIOURS: readonly RegistrationBehaviour[] = ['ok', 'roaming', 'searching', 'denied', 'none'];
+export const REGISTRATION_BEHAVIOURS: readonly RegistrationBehaviour[] = ['ok', 'roaming', 'searching', 'denied', 'none', 'unknown'];
+
+/** The `+CREG` stat a registration attempt ends in, or undefined when it never ends (stays 0 or 2). */
+export function finalCreg(b: RegistrationBehaviour): number | undefined {
+  switch (b) {
+    case 'ok': return 1;
+    case 'roaming': return 5;
+    case 'denied': return 3;
+    case 'unknown': return 4;
+    case 'searching': case 'none': return undefined;
+  }
+}
 
 /** One stored message: PDU mode `+CMGL`/`+CMGR` stat (0 = REC UNREAD, 1 = REC READ). */
 export interface StoredSms {

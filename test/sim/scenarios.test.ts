@@ -86,7 +86,7 @@ test('scenario / many messages: indexes beyond 7, deleted with AT+CMGDA=5 on tha
   });
 });
 
-test('scenario / registration trouble: searching stays 2, denied 3, CFUN restart re-registers, a dead modem answers nothing in modem>pack', async () => {
+test('scenario / registration trouble: searching stays 2, denied 3, CFUN restart re-registers, unknown ends in 4, a dead modem answers nothing in modem>pack', async () => {
   await withDevice('sr-board', [{ place: 'A1', operator: 'mts' }, { place: 'B1', operator: 'beeline', registration: 'searching' }, { place: 'C1', operator: 'tele2' }], async ({ sim, clock, run, number }) => {
     await run(seatBoard);
     await drive(sim, clock, 60_000);
@@ -102,6 +102,12 @@ test('scenario / registration trouble: searching stays 2, denied 3, CFUN restart
     await drive(sim, clock, 30_000);
     const after = parsePackAnswer((await run('modem>pack:AT+CREG?##2;##1'))[0]!);
     assert.match(after.sections[0]!.output, /\+CREG: 0,1/);
+    // Stat 4 (unknown), which the panel answers with a CFUN restart; it survives the restart.
+    assert.ok(sim.setRegistration(number('A1'), 'unknown').ok);
+    await run('modem>pack:AT+CFUN=1,1##1;##1');
+    await drive(sim, clock, 30_000);
+    const unknown = parsePackAnswer((await run('modem>pack:AT+CREG?##1;##1'))[0]!);
+    assert.equal(unknown.sections[0]!.output, 'AT+CREG?\r\r\r\n+CREG: 0,4\r\n\r\nOK');
   });
 });
 
