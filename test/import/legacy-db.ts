@@ -197,3 +197,27 @@ export async function createLegacyDb(shape: 'may-2021' | 'sept-2021'): Promise<L
     },
   };
 }
+
+/**
+ * A MariaDB account that may only read `db` (how a legacy panel's own database user looks), with a
+ * password full of URL-special characters; `drop()` removes it.
+ */
+export async function createLegacyReader(db: LegacyDb, password: string): Promise<{ user: string; drop(): Promise<void> }> {
+  const user = `simnav_r_${randomBytes(4).toString('hex')}`;
+  const c = await mysql.createConnection(MARIADB);
+  // Both host forms: a TCP connection from 127.0.0.1 may be matched as either.
+  const hosts = ['127.0.0.1', 'localhost'];
+  try {
+    for (const h of hosts) {
+      await c.query('CREATE USER ?@? IDENTIFIED BY ?', [user, h, password]);
+      await c.query(`GRANT SELECT ON \`${db.name}\`.* TO ?@?`, [user, h]);
+    }
+  } finally { await c.end(); }
+  return {
+    user,
+    async drop() {
+      const d = await mysql.createConnection(MARIADB);
+      try { for (const h of hosts) await d.query('DROP USER IF EXISTS ?@?', [user, h]); } finally { await d.end(); }
+    },
+  };
+}

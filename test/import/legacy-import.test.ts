@@ -20,7 +20,7 @@ import { openMysqlSource } from '../../src/import/legacy/legacy-source.ts';
 import { importLegacy } from '../../src/import/legacy/import-legacy.ts';
 import type { ImportReport } from '../../src/import/legacy/report.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { createLegacyDb, MAY, SEPT } from './legacy-db.ts';
+import { createLegacyDb, createLegacyReader, MAY, SEPT } from './legacy-db.ts';
 import type { LegacyDb } from './legacy-db.ts';
 
 const T = 1_666_358_130;
@@ -311,5 +311,31 @@ describe('import / command line', () => {
       assert.equal(notLegacy.status, 1);
       assert.match(notLegacy.stderr, /NOT_A_LEGACY_DATABASE/);
     } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  it('simnav import mysql://user:pass@host/db: a read-only account, its password percent-encoded; a wrong password exits 2 and is never printed', async () => {
+    const password = 'p@ss:w/rd%1?#';
+    const reader = await createLegacyReader(may, password);
+    const dir = mkdtempSync(join(tmpdir(), 'simnav-import-'));
+    const root = new URL('../../', import.meta.url).pathname;
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/simnav.mjs'), 'import', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    try {
+      const url = `mysql://${reader.user}:${encodeURIComponent(password)}@127.0.0.1/${may.name}`;
+      const ok = cli(url, '--db', `sqlite:${join(dir, 'a.db')}`, '--json');
+      assert.equal(ok.status, 0, ok.stderr);
+      const report = JSON.parse(ok.stdout) as ImportReport;
+      assert.deepEqual([report.counts.aggregators.imported, report.counts.pools.imported, report.counts.sms.imported], [2, 1, 1]);
+      assert.ok(!ok.stdout.includes(password) && !ok.stdout.includes(encodeURIComponent(password)), 'the password reached the report');
+      const wrong = cli(`mysql://${reader.user}:Wrong%25Secret@127.0.0.1/${may.name}`, '--db', `sqlite:${join(dir, 'b.db')}`);
+      assert.equal(wrong.status, 2);
+      assert.match(wrong.stderr, /SOURCE_UNREACHABLE/);
+      assert.ok(!wrong.stderr.includes('Wrong'), wrong.stderr);
+      const unencoded = cli(`mysql://${reader.user}:50%off@127.0.0.1/${may.name}`, '--db', `sqlite:${join(dir, 'c.db')}`);
+      assert.equal(unencoded.status, 2);
+      assert.match(unencoded.stderr, /SOURCE_URL_INVALID: .*percent-encoding/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await reader.drop();
+    }
   });
 });

@@ -132,7 +132,7 @@ describe('legacy convert / small values', () => {
   it('source URLs: mysql:// with a database, anything else refused', () => {
     const ok = parseMysqlUrl('mysql://u:p%40ss@db.local:3307/srnav');
     assert.deepEqual(ok, { ok: true, value: { host: 'db.local', port: 3307, user: 'u', password: 'p@ss', database: 'srnav' } });
-    for (const bad of ['postgres://x@y/z', 'mysql://host', 'nonsense', 'mysql://h/a;drop']) {
+    for (const bad of ['postgres://x@y/z', 'mysql://host', 'nonsense', 'mysql://h/a;drop', 'mysql://u:50%off@h/db', 'mysql://%E0%A4%A@h/db', 'mysql://h/%zz']) {
       const r = parseMysqlUrl(bad);
       assert.ok(!r.ok && r.error.code === 'SOURCE_URL_INVALID', bad);
     }

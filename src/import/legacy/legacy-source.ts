@@ -53,13 +53,15 @@ export function parseMysqlUrl(url: string): SourceResult<{ host: string; port: n
   let u: URL;
   try { u = new URL(url); } catch { return bad('not a URL: expected mysql://user:pass@host[:port]/database'); }
   if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') return bad('the source must be a mysql:// (or mariadb://) URL');
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_$-]{1,64}$/.test(database)) return bad('the URL must name the database: mysql://user:pass@host/database');
+  // A stray `%` (a password typed without percent-encoding it) would make decodeURIComponent throw.
+  const decode = (s: string): string | null => { try { return decodeURIComponent(s); } catch { return null; } };
+  const database = decode(u.pathname.replace(/^\//, ''));
+  if (database === null || !/^[A-Za-z0-9_$-]{1,64}$/.test(database)) return bad('the URL must name the database: mysql://user:pass@host/database');
+  const user = decode(u.username || 'root');
+  const password = decode(u.password);
+  if (user === null || password === null) return bad('user or password is not valid percent-encoding (write % as %25)');
   const port = u.port === '' ? 3306 : Number(u.port);
-  return {
-    ok: true,
-    value: { host: u.hostname || '127.0.0.1', port, user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), database },
-  };
+  return { ok: true, value: { host: u.hostname || '127.0.0.1', port, user, password, database } };
 }
 
 export function maskMysqlUrl(url: string): string {
