@@ -46,7 +46,7 @@ function target<Ts extends [unknown, ...unknown[]]>(name: string, weight: number
 }
 
 const tokens = (list: readonly string[], maxLength = 40) =>
-  fc.array(fc.oneof(fc.constantFrom(...list), fc.string({ maxLength: 6 })), { maxLength }).map((a) => a.join(''));
+  fc.array(fc.oneof(fc.constantFrom(...list), fc.string({ maxLength: 6 })), { maxLength, size: 'max' }).map((a) => a.join(''));
 
 const atText = tokens([
   '+CREG: ', '+CGREG: ', '+CEREG:', '+COPS: ', '+CUSD: ', '+CMGL: ', '+CMGR: ', '+CMGS: ', '+CMTI: "SM",', '+CLIP: "',
@@ -63,19 +63,85 @@ const jsonish = fc.oneof(
   fc.string({ maxLength: 40 }),
 );
 
-const gsmish = fc.string({ unit: fc.constantFrom(...'abcXYZ 0123456789@£$¥èΔ_{}[]€\n'.split('')), maxLength: 200 });
+const gsmish = fc.string({ unit: fc.constantFrom(...'abcXYZ 0123456789@£$¥èΔ_{}[]€\n'.split('')), maxLength: 200, size: 'max' });
+
+// fast-check's default size ('small') keeps arrays to about ten elements whatever maxLength says;
+// PDUs are up to 176 octets, so every byte arbitrary here asks for the whole range ('max').
+const octet = fc.integer({ min: 0, max: 255 });
+const bytes = (maxLength: number, minLength = 0) => fc.uint8Array({ minLength, maxLength, size: 'max' }).map((b) => Array.from(b));
+
+/** An address field: length in semi-octets, TOA (often alphanumeric or international), digits — sometimes lying about its length. */
+const address = fc
+  .tuple(fc.integer({ min: 0, max: 22 }), fc.oneof(fc.constantFrom(0x81, 0x91, 0xa1, 0xd0, 0xc8), octet), fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }), octet)
+  .chain(([len, toa, honest, claimed]) => bytes(11).map((d) => [honest ? Math.min(len, d.length * 2) : claimed, toa, ...d.slice(0, honest ? (Math.min(len, d.length * 2) + 1) >> 1 : d.length)]));
+
+/** Information elements: concatenation (8/16-bit), national shift tables, others; lengths honest or not. */
+const udhElement = fc
+  .tuple(fc.oneof(fc.constantFrom(0x00, 0x08, 0x24, 0x25, 0x0a, 0x70), octet), fc.boolean(), octet, fc.oneof(bytes(3, 3), bytes(4, 4), bytes(8)))
+  .map(([iei, honest, len, data]) => [iei, honest ? data.length : len, ...data]);
+const udh = fc.tuple(fc.array(udhElement, { maxLength: 4, size: 'max' }), fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }), octet).map(([ies, honest, udhl]) => {
+  const body = ies.flat();
+  return [honest ? body.length : udhl, ...body];
+});
+
+/**
+ * A PDU-shaped byte sequence: SMSC field, a first octet of any type, the header fields that type
+ * has, TP-UDL (right for the payload, or any octet) and user data with or without a header. Random
+ * bytes rarely get past the SMSC length; these reach the address, DCS, UDH and septet code.
+ */
+const pduShaped = fc
+  .record({
+    smsc: fc.oneof({ arbitrary: fc.constant([0]), weight: 3 }, { arbitrary: bytes(11, 1).map((d) => [d.length + 1, 0x91, ...d]), weight: 3 }, { arbitrary: bytes(3), weight: 1 }),
+    fo: fc.oneof(fc.constantFrom(0x00, 0x04, 0x40, 0x44, 0x24, 0x01, 0x11, 0x41, 0x51, 0x19, 0x59, 0x09, 0x61, 0x02, 0x06, 0x03), octet),
+    addr: address,
+    mr: octet,
+    pid: octet,
+    dcs: fc.oneof(fc.constantFrom(0x00, 0x04, 0x08, 0x10, 0x11, 0x18, 0x24, 0x28, 0xc0, 0xd8, 0xe0, 0xf0, 0xf4, 0xf6), octet),
+    times: bytes(14, 14),
+    udh,
+    body: bytes(170),
+    udl: fc.oneof(fc.constantFrom('octets', 'septets'), octet),
+  })
+  .map((r) => {
+    const udhi = (r.fo & 0x40) !== 0;
+    const ud = udhi ? [...r.udh, ...r.body] : r.body;
+    const udl = r.udl === 'octets' ? ud.length : r.udl === 'septets' ? Math.floor((ud.length * 8) / 7) : r.udl;
+    const type = r.fo & 3;
+    let head: number[];
+    if (type === 0) head = [...r.addr, r.pid, r.dcs, ...r.times.slice(0, 7)];
+    else if (type === 1) {
+      const vpf = (r.fo >> 3) & 3;
+      head = [r.mr, ...r.addr, r.pid, r.dcs, ...r.times.slice(0, vpf === 0 ? 0 : vpf === 2 ? 1 : 7)];
+    } else head = [r.mr, ...r.addr, ...r.times, r.pid];
+    return Uint8Array.from([...r.smsc, r.fo, ...head, udl & 0xff, ...ud].slice(0, 400));
+  });
+
+/** What every decode of hostile bytes must satisfy: a well-formed Result, and text xor data for messages. */
+function checkDecode(b: Uint8Array, options?: { smsc?: boolean; lenient?: boolean }): void {
+  const r = decodePduBytes(b, options);
+  assertResult(r);
+  if (r.ok && r.value.kind !== 'status-report' && (r.value.text === null) === (r.value.data === null)) throw new Error('a message must carry text or data');
+}
 
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
-  target('pdu / random bytes (with SMSC, bare TPDU, lenient)', 50, () =>
-      fc.property(fc.uint8Array({ maxLength: 180 }), (b) => {
-        assertResult(decodePduBytes(b));
-        assertResult(decodePduBytes(b, { smsc: false }));
-        assertResult(decodePduBytes(b, { lenient: true }));
+  target('pdu / random bytes (with SMSC, bare TPDU, lenient)', 40, () =>
+      fc.property(fc.uint8Array({ maxLength: 180, size: 'max' }), (b) => {
+        checkDecode(b);
+        checkDecode(b, { smsc: false });
+        checkDecode(b, { lenient: true });
+      }),
+  ),
+  target('pdu / PDU-shaped bytes (every type, UDH, lying lengths), whole and truncated', 50, () =>
+      fc.property(pduShaped, fc.nat(), (b, cut) => {
+        checkDecode(b);
+        checkDecode(b, { lenient: true });
+        checkDecode(b.subarray(1), { smsc: false });
+        checkDecode(b.subarray(0, cut % (b.length + 1)));
       }),
   ),
   target('pdu / valid SMS-DELIVER mutated (bytes flipped, truncated)', 10, () =>
       fc.property(
-        fc.oneof(gsmish, fc.string({ unit: 'grapheme', maxLength: 60 })),
+        fc.oneof(gsmish, fc.string({ unit: 'grapheme', maxLength: 60, size: 'max' })),
         fc.boolean(),
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
         fc.nat(),
@@ -84,12 +150,12 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
           if (!e.ok) return;
           const bytes = Uint8Array.from(e.value.hex.match(/../g)!.map((h) => parseInt(h, 16)));
           for (const [i, v] of flips) bytes[i % bytes.length] = v;
-          assertResult(decodePduBytes(bytes.subarray(0, cut % (bytes.length + 1))));
-          assertResult(decodePduBytes(bytes, { lenient: true }));
+          checkDecode(bytes.subarray(0, cut % (bytes.length + 1)));
+          checkDecode(bytes, { lenient: true });
         },
       ),
   ),
-  target('pdu / hex-like text', 10, () => fc.property(fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFabcdefGZ \r\n'.split('')), maxLength: 120 }), (s) => assertResult(decodePdu(s))),
+  target('pdu / hex-like text', 10, () => fc.property(fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFabcdefGZ \r\n'.split('')), maxLength: 360, size: 'max' }), (s) => assertResult(decodePdu(s))),
   ),
   target('link / requests and bodies', 10, () =>
       fc.property(
