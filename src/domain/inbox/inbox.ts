@@ -7,6 +7,9 @@ import { sql } from 'kysely';
 import type { Kysely, RawBuilder } from 'kysely';
 import type { Db, Sms, Call } from '../../store/schema.ts';
 import { extractCode } from '../../codec/code-extract.ts';
+import { compiledShapes } from '../../store/compiled-shapes.ts';
+
+const readSms = compiledShapes<Db>();
 
 export interface MessageQuery {
   /** Cards to read; required for the pool API, optional for the admin API. */
@@ -34,24 +37,36 @@ export function messageAnswer(text: string, code: number | undefined): string | 
 
 const cap = (n: number | undefined): number => Math.min(Math.max(1, Math.floor(n ?? 100)), 1000);
 
+/** What the pool API reads of an SMS. */
+export type InboxSms = Pick<Sms, 'id' | 'sender' | 'text' | 'sent_at' | 'received_at' | 'read'>;
+
 /** SMS newest first (received_at, then id). */
-export async function listSms(db: Kysely<Db>, q: MessageQuery): Promise<Sms[]> {
+export async function listSms(db: Kysely<Db>, q: MessageQuery): Promise<InboxSms[]> {
   if (q.cardIds && q.cardIds.length === 0) return [];
   const limit = cap(q.limit);
   const needle = q.sender?.toLowerCase();
-  const out: Sms[] = [];
-  let offset = q.offset ?? 0;
+  const out: InboxSms[] = [];
+  let offset = Math.max(0, Math.floor(q.offset ?? 0));
   // The sender filter runs in JS, so read in pages until the page is full or the rows run out.
   for (let round = 0; round < 50; round++) {
-    // Raw: getSms runs this per number on every call (index sms_card_received_ix).
-    const where: RawBuilder<unknown>[] = [sql`1 = 1`];
-    if (q.cardIds) where.push(sql`card_id in (${sql.join([...q.cardIds])})`);
-    if (q.since !== undefined) where.push(sql`received_at >= ${q.since}`);
-    if (q.until !== undefined) where.push(sql`received_at < ${q.until}`);
-    if (q.unreadOnly) where.push(sql`"read" = 0`);
+    // getSms runs this per number on every call (index sms_card_received_ix), so it is raw SQL
+    // compiled once per shape. Measured on SQLite: naming the six columns instead of `*` and
+    // writing limit/offset as literals (integers made here) halves the read (a bound LIMIT alone
+    // costs ~6 µs), and skipping Kysely's compile saves another quarter.
     const batch = needle ? Math.max(limit, 200) : limit;
-    const { rows } = await sql<Sms>`select * from sms where ${sql.join(where, sql` and `)}
-      order by received_at desc, id desc limit ${batch} offset ${offset}`.execute(db);
+    const { cardIds, since, until, unreadOnly } = q;
+    const params = [...(cardIds ?? []), ...(since !== undefined ? [since] : []), ...(until !== undefined ? [until] : [])];
+    const shape = `${cardIds ? cardIds.length : '-'}|${since !== undefined}|${until !== undefined}|${!!unreadOnly}|${batch}|${offset}`;
+    const rows = await readSms<InboxSms>(db, shape, () => {
+      const where: RawBuilder<unknown>[] = [];
+      if (cardIds) where.push(cardIds.length === 1 ? sql`card_id = ${cardIds[0]}` : sql`card_id in (${sql.join([...cardIds])})`);
+      if (since !== undefined) where.push(sql`received_at >= ${since}`);
+      if (until !== undefined) where.push(sql`received_at < ${until}`);
+      if (unreadOnly) where.push(sql`"read" = 0`);
+      return sql<InboxSms>`select id, sender, text, sent_at, received_at, "read" from sms
+        where ${where.length > 0 ? sql.join(where, sql` and `) : sql`1 = 1`}
+        order by received_at desc, id desc limit ${sql.lit(batch)} offset ${sql.lit(offset)}`;
+    }, params);
     for (const r of rows) {
       if (needle && !r.sender.toLowerCase().includes(needle)) continue;
       out.push(r);
