@@ -57,7 +57,8 @@ test('control API / POST /sms, POST /call, PUT /sims/{number}, GET /devices', as
   r = await app.inject({ method: 'PUT', url: '/sims/+79161110001', payload: { registration: 'unknown' } });
   assert.deepEqual(r.json(), { ok: true, number: '79161110001', registration: 'unknown' });
   assert.equal(box.hw.modem(1)!.creg, 4, 'unknown: +CREG stat 4 at once');
-  r = await app.inject({ method: 'GET', url: '/sims' });
+  r = await app.inject({ method: 'GET', url: '//sims' });
+  assert.equal(r.statusCode, 200, '`<printed url>/sims` (the printed URL ends in /) is the same route');
   assert.equal(r.json().sims.find((x: { number: string }) => x.number === '79161110001').stored, 1);
 });
 

@@ -39,7 +39,9 @@ export function controlRoutes(app: FastifyInstance): ReadonlyArray<{ method: str
 }
 
 export function buildControlApi(sim: Simulator): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  // The printed control URL ends in `/`, so `<url>/sms` (as the README shows it) has a double
+  // slash: the router folds it instead of answering 404.
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: { ignoreDuplicateSlashes: true } });
   const routes: Array<{ method: string; url: string }> = [];
   ROUTES.set(app, routes);
   app.addHook('onRoute', (r) => {
