@@ -11,8 +11,10 @@ export const usage = `usage:
                     [--validity <seconds>] [--status-report] [--ref <0-255>]
 
 decode prints {"smsc","sender","timestamp","dcs","udh","text","data",…} and exits 0; a PDU it cannot
-decode prints {"error":"<reason>"} and exits 1. --no-smsc reads a bare TPDU (SMSC length 0).
-encode prints, for each part, the AT+CMGS length line and the PDU hex.`;
+decode prints {"error":"<reason>","code":…} and exits 1. --no-smsc reads a bare TPDU (SMSC length 0);
+--lenient decodes user data shorter than TP-UDL with a warning. Hex may contain spaces.
+encode prints, for each part, the AT+CMGS length line and the PDU hex (exit 1 with {"error"} when the
+number or text cannot be sent). Bad options exit 2.`;
 
 /** The JSON a person sees for a decoded PDU. */
 export function pduJson(p: SmsPdu): Record<string, unknown> {
@@ -42,20 +44,49 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+/** Flags each subcommand knows: name → takes a value. Anything else is a usage error, not ignored. */
+const DECODE_FLAGS: ReadonlyMap<string, boolean> = new Map([['--no-smsc', false], ['--lenient', false]]);
+const ENCODE_FLAGS: ReadonlyMap<string, boolean> = new Map([
+  ['--to', true], ['--text', true], ['--smsc', true], ['--encoding', true], ['--validity', true], ['--ref', true], ['--status-report', false],
+]);
+
+type Parsed = { ok: true; values: Map<string, string>; flags: Set<string>; positional: string[] } | { ok: false; message: string };
+
+/** Splits arguments into `--name value` options, bare flags and positional words. */
+function parseArgs(args: readonly string[], known: ReadonlyMap<string, boolean>): Parsed {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const takesValue = known.get(a);
+    if (takesValue === undefined) return { ok: false, message: `unknown option ${a}` };
+    if (!takesValue) flags.add(a);
+    else if (i + 1 >= args.length) return { ok: false, message: `${a} needs a value` };
+    else values.set(a, args[++i]!);
+  }
+  return { ok: true, values, flags, positional };
+}
+
+function usageError(sub: string, message: string): number {
+  process.stderr.write(`simnav pdu ${sub}: ${message}\n${usage}\n`);
+  return 2;
 }
 
 async function decode(args: string[]): Promise<number> {
-  const flags = new Set(args.filter((a) => a.startsWith('--')));
-  const positional = args.filter((a) => !a.startsWith('--'));
-  const hex = (positional[0] ?? (await readStdin())).replace(/\s+/g, '');
+  const a = parseArgs(args, DECODE_FLAGS);
+  if (!a.ok) return usageError('decode', a.message);
+  // Hex pasted with spaces arrives as several words; they are one PDU.
+  const hex = (a.positional.length > 0 ? a.positional.join('') : await readStdin()).replace(/\s+/g, '');
   if (hex === '') {
     process.stdout.write(JSON.stringify({ error: 'no PDU given' }) + '\n');
     return 1;
   }
-  const r = decodePdu(hex, { smsc: !flags.has('--no-smsc'), lenient: flags.has('--lenient') });
+  const r = decodePdu(hex, { smsc: !a.flags.has('--no-smsc'), lenient: a.flags.has('--lenient') });
   if (!r.ok) {
     const e = r.error;
     const where = e.field ? ` (${e.field}${e.offset !== undefined ? ` at ${e.offset}` : ''})` : '';
@@ -67,25 +98,24 @@ async function decode(args: string[]): Promise<number> {
 }
 
 function encode(args: string[]): number {
-  const to = option(args, '--to');
-  const text = option(args, '--text');
-  if (to === undefined || text === undefined) {
-    process.stderr.write('simnav pdu encode: --to and --text are required\n');
-    return 2;
-  }
-  const encoding = (option(args, '--encoding') ?? 'auto') as TextEncoding;
-  if (!['auto', 'gsm7', 'ucs2'].includes(encoding)) {
-    process.stderr.write('simnav pdu encode: --encoding is auto, gsm7 or ucs2\n');
-    return 2;
-  }
-  const validity = option(args, '--validity');
-  const ref = option(args, '--ref');
+  const a = parseArgs(args, ENCODE_FLAGS);
+  if (!a.ok) return usageError('encode', a.message);
+  if (a.positional.length > 0) return usageError('encode', `unexpected argument '${a.positional[0]}' (quote the text: --text "…")`);
+  const to = a.values.get('--to');
+  const text = a.values.get('--text');
+  if (to === undefined || text === undefined) return usageError('encode', '--to and --text are required');
+  const encoding = a.values.get('--encoding') ?? 'auto';
+  if (encoding !== 'auto' && encoding !== 'gsm7' && encoding !== 'ucs2') return usageError('encode', '--encoding is auto, gsm7 or ucs2');
+  const validity = a.values.get('--validity');
+  if (validity !== undefined && !/^\d{1,9}$/.test(validity)) return usageError('encode', '--validity is a number of seconds');
+  const ref = a.values.get('--ref');
+  if (ref !== undefined && !(/^\d{1,3}$/.test(ref) && Number(ref) <= 255)) return usageError('encode', '--ref is 0–255');
   const r = encodeSubmit({
     to,
     text,
-    smsc: option(args, '--smsc') ?? null,
-    encoding,
-    requestStatusReport: args.includes('--status-report'),
+    smsc: a.values.get('--smsc') ?? null,
+    encoding: encoding satisfies TextEncoding,
+    requestStatusReport: a.flags.has('--status-report'),
     validity: validity === undefined ? null : { kind: 'relative', seconds: Number(validity) },
     ...(ref === undefined ? {} : { reference: Number(ref), concatRef: Number(ref) }),
   });
