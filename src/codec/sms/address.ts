@@ -29,6 +29,9 @@ export interface Address {
   readonly toa: number;
 }
 
+/** Longest TP address value: 10 octets. */
+const MAX_ADDRESS_SEMI_OCTETS = 20;
+
 /** Semi-octet values 0–14 (TS 23.040 §9.1.2.3); 15 is the filler. */
 const SEMI = '0123456789*#abc';
 
@@ -61,6 +64,9 @@ export function readTpAddress(bytes: Uint8Array, offset: number, field: string):
   if (offset + 2 > bytes.length) return fail('PDU_TOO_SHORT', `PDU too short, cannot read ${field} length and type`, field, offset);
   const len = bytes[offset]!;
   const toa = bytes[offset + 1]!;
+  // TS 23.040 §9.1.2.5: the address value is at most 10 octets (20 digits, or 11 packed
+  // alphanumeric characters); a longer one is a corrupt PDU, not a long number.
+  if (len > MAX_ADDRESS_SEMI_OCTETS) return fail('BAD_LENGTH', `${field} length ${len} exceeds ${MAX_ADDRESS_SEMI_OCTETS} semi-octets`, field, offset);
   const octets = (len + 1) >> 1;
   if (offset + 2 + octets > bytes.length) return fail('PDU_TOO_SHORT', `PDU too short, cannot read ${field} (${len} semi-octets)`, field, offset);
   const start = offset + 2;

@@ -24,7 +24,20 @@ interface DeliverVector {
 
 const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
-for (const v of readFixtureJson<DeliverVector[]>('pdu/deliver.json')) {
+// Third-party vectors are read from ../shared/fixtures by id, never copied here (fixtures/SOURCES.md).
+const deliverVectors = readFixtureJson<DeliverVector[]>('pdu/deliver.json');
+const byId = new Map<string, string>([
+  ...deliverVectors.map((v) => [v.id, v.pdu] as const),
+  ...readFixtureJson<{ id: string; pdu: string }[]>('pdu/invalid.json').map((v) => [v.id, v.pdu] as const),
+  ...readFixtureJson<{ id: string; pdu: string }[]>('pdu/other_decode.json').map((v) => [v.id, v.pdu] as const),
+]);
+const pdu = (id: string): string => byId.get(id) ?? assert.fail(`no fixture ${id}`);
+
+test('deliver / all 69 vectors of deliver.json are run', () => {
+  assert.equal(deliverVectors.length, 69);
+});
+
+for (const v of deliverVectors) {
   test(`deliver / ${v.id}`, () => {
     const r = decodePdu(v.pdu);
     assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
@@ -50,32 +63,51 @@ for (const v of readFixtureJson<DeliverVector[]>('pdu/deliver.json')) {
 interface InvalidVector {
   id: string;
   pdu: string;
+  reason: string;
 }
 
-for (const v of readFixtureJson<InvalidVector[]>('pdu/invalid.json')) {
+/** The error each invalid vector must get: the fixture's `reason` names the field that cannot be read. */
+const REJECTED_AS: Readonly<Record<string, [code: string, field: string]>> = {
+  'mm-pdu-insufficient-data': ['PDU_TOO_SHORT', 'TP-UD'],
+  'mm-pdu-no-address': ['PDU_TOO_SHORT', 'TP-RA'],
+  'mm-pdu-wrong-address-size': ['PDU_TOO_SHORT', 'TP-OA'],
+  'mm-pdu-wrong-user-data-elements-size': ['BAD_UDH', 'UDHL'],
+  'mm-pdu-wrong-udh': ['BAD_UDH', 'UDHL'],
+  'pygsm-invalid-pdu-type': ['UNSUPPORTED_TYPE', 'TP-MTI'],
+  'pygsm-invalid-data-1': ['BAD_HEX', 'hex'],
+  'pygsm-invalid-data-2': ['BAD_HEX', 'hex'],
+};
+
+const invalidVectors = readFixtureJson<InvalidVector[]>('pdu/invalid.json');
+test('invalid / every vector of invalid.json has its expected error', () => {
+  assert.deepEqual(invalidVectors.map((v) => v.id).sort(), Object.keys(REJECTED_AS).sort());
+});
+
+for (const v of invalidVectors) {
   test(`invalid / ${v.id} → typed error`, () => {
-    const r = decodePdu(v.pdu);
-    assert.equal(r.ok, false);
-    if (r.ok) return;
-    assert.match(r.error.code, /^[A-Z_]+$/);
-    assert.ok(r.error.reason.length > 0);
+    // Lenient mode is for short user data only (mm-pdu-insufficient-data, tested below); the rest
+    // must be refused in both modes.
+    const modes = v.id === 'mm-pdu-insufficient-data' ? [{}] : [{}, { lenient: true }];
+    for (const options of modes) {
+      const r = decodePdu(v.pdu, options);
+      assert.equal(r.ok, false, JSON.stringify(options));
+      if (r.ok) return;
+      assert.deepEqual([r.error.code, r.error.field], REJECTED_AS[v.id]);
+      assert.ok(r.error.reason.length > 0);
+    }
   });
 }
 
-test('invalid / mm-pdu-insufficient-data names TP-UD and PDU_TOO_SHORT', () => {
-  const r = decodePdu('07912143658709F1040B918100551512F20000111010214365000BE8329BFD4697D9EC37');
-  assert.deepEqual(r.ok ? null : [r.error.code, r.error.field], ['PDU_TOO_SHORT', 'TP-UD']);
-});
-
 test('lenient mode decodes short user data with a warning', () => {
-  const r = decodePdu('07912143658709F1040B918100551512F20000111010214365000BE8329BFD4697D9EC37', { lenient: true });
+  const r = decodePdu(pdu('mm-pdu-insufficient-data'), { lenient: true });
   assert.ok(r.ok);
   assert.equal(r.value.warning, 'user data shorter than TP-UDL');
   assert.ok(r.value.kind === 'deliver' && r.value.text?.startsWith('hellohello'));
 });
 
 test('bare TPDU when told the SMSC length is 0', () => {
-  const r = decodePdu('040B918100551512F20000111010214365000AE8329BFD4697D9EC37', { smsc: false });
+  // mm-pdu3 without its 8-octet SMSC field (07 91 …).
+  const r = decodePdu(pdu('mm-pdu3').slice(16), { smsc: false });
   assert.ok(r.ok && r.value.kind === 'deliver');
   assert.equal(r.value.smsc, null);
   assert.equal(r.value.text, 'hellohello');
@@ -138,14 +170,22 @@ for (const v of other) {
 }
 
 test('submit / relative validity 169 = 3 days', () => {
-  const r = decodePdu('07911326040000F0310D0B911326880736F40000A90FF7FBDD454E87CDE1B0DB357EB701');
+  const r = decodePdu(pdu('pygsm-decode-other-1'));
   assert.ok(r.ok && r.value.kind === 'submit');
   assert.deepEqual(r.value.validity, { kind: 'relative', raw: 169, seconds: 259200 });
 });
 
 test('deliver / 7-bit / truncated before SCTS → PDU_TOO_SHORT on TP-SCTS', () => {
-  const r = decodePdu('07912143658709F1040B918100551512F2000011101021');
+  // mm-pdu3 cut inside TP-SCTS.
+  const r = decodePdu(pdu('mm-pdu3').slice(0, 46));
   assert.deepEqual(r.ok ? null : [r.error.code, r.error.field], ['PDU_TOO_SHORT', 'TP-SCTS']);
+});
+
+test('deliver / an originator longer than 20 semi-octets → BAD_LENGTH on TP-OA, even with the bytes there', () => {
+  const r = decodePdu('0004' + '1591' + '21'.repeat(11) + '0000' + '11101021436500' + '00');
+  assert.deepEqual(r.ok ? null : [r.error.code, r.error.field], ['BAD_LENGTH', 'TP-OA']);
+  const twenty = decodePdu('0004' + '1491' + '21'.repeat(10) + '0000' + '11101021436500' + '00');
+  assert.ok(twenty.ok && twenty.value.kind === 'deliver' && twenty.value.sender.text === '+' + '12'.repeat(10));
 });
 
 test('deliver / UDH IE overrunning its header → BAD_UDH', () => {
@@ -165,8 +205,9 @@ test('deliver / unknown IE skipped, concat still found', () => {
   assert.equal(r.value.text, 'Hi');
 });
 
-test('hex / odd length → BAD_HEX', () => {
-  const r = decodePdu('0791');
-  assert.equal(r.ok, false);
-  assert.equal(decodePdu('079').ok ? '' : (decodePdu('079') as { error: { code: string } }).error.code, 'BAD_HEX');
+test('hex / odd length → BAD_HEX; a lone SMSC length → PDU_TOO_SHORT', () => {
+  const odd = decodePdu('079');
+  assert.deepEqual(odd.ok ? null : odd.error.code, 'BAD_HEX');
+  const short = decodePdu('0791');
+  assert.deepEqual(short.ok ? null : [short.error.code, short.error.field], ['PDU_TOO_SHORT', 'SMSC']);
 });
