@@ -1,15 +1,17 @@
 /**
  * `simnav sim` as a process: a fleet file and a tokens file, devices polling the panel stub with
- * those tokens, the control API on the printed URL, a clean exit on SIGINT; bad arguments exit 2.
+ * those tokens, the control API on the printed URL, a clean exit on SIGINT; bad arguments exit 2;
+ * `--fleet demo --register --admin-token` against a real panel (buildApp on SQLite).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PanelStub } from './support/panel-stub.ts';
+import { startPanel } from '../admin/support.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/simnav.mjs', import.meta.url));
 
@@ -58,5 +60,45 @@ test('simnav sim / a fleet file with a tokens file polls the panel; the control 
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     await panel.stop();
+  }
+});
+
+test('simnav sim --fleet demo --register --admin-token / creates the 11 demo aggregators and their cards through the admin API, then polls link.php with the issued tokens', async () => {
+  const p = await startPanel();
+  const dir = mkdtempSync(join(tmpdir(), 'simnav-sim-'));
+  const tokensFile = join(dir, 'tokens.json');
+  const child = spawn(process.execPath, [BIN, 'sim', '--panel', p.origin, '--fleet', 'demo', '--register', '--admin-token', p.admin, '--write-tokens', tokensFile, '--control-port', '0', '--poll-ms', '300'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    for (let i = 0; i < 600 && !/simulator control: (\S+)/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    const control = /simulator control: (\S+)/.exec(out)?.[1];
+    assert.ok(control, out);
+    const registered = /^registered (\d+) aggregators, (\d+) cards$/m.exec(out);
+    assert.ok(registered, out);
+    assert.equal(registered[1], '11');
+    const aggs = (await p.call('GET', '/aggregators', { token: p.admin })).body.items as Array<{ title: string }>;
+    assert.equal(aggs.length, 11);
+    const cards = (await p.call('GET', '/cards?limit=1000', { token: p.admin })).body.items as unknown[];
+    assert.equal(cards.length, Number(registered[2]));
+    const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, { token: string }>;
+    assert.deepEqual(Object.keys(tokens).sort(), aggs.map((a) => a.title).sort(), '--write-tokens keeps one token per device');
+    // Every device polls the panel's link.php with its token and is answered (no HTTP errors).
+    type Dev = { id: string; stats: { polls: number; httpErrors: number } };
+    let devs: Dev[] = [];
+    for (let i = 0; i < 300; i++) {
+      devs = ((await (await fetch(control + 'devices')).json()) as { devices: Dev[] }).devices;
+      if (devs.every((d) => d.stats.polls > 2)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(devs.length, 11);
+    assert.deepEqual(devs.filter((d) => d.stats.polls <= 2 || d.stats.httpErrors > 0), [], 'all polling without errors');
+    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    assert.equal(await exit, 0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await p.close();
   }
 });
