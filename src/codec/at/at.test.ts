@@ -57,3 +57,25 @@ test('urc / a URC mixed into a reply is still seen', () => {
   const u = parseUrcs('AT+CSQ\r\r\r\n+CMTI: "SM",7\r\n+CSQ: 20,0\r\n\r\nOK\r\n+CLIP: "+79161234567",145,"",0,"",0');
   assert.deepEqual(u.map((x) => x.type), ['+CMTI', '+CLIP']);
 });
+
+// at/transcripts.json has +CREG samples only; +CGREG and +CEREG share the parser and their forms.
+test('creg / +CGREG and +CEREG in query and unsolicited forms', () => {
+  const view = (t: string) => {
+    const r = parseRegistration(t);
+    assert.ok(r.ok, t);
+    const v = r.value;
+    return [v.command, v.solicited, v.n, v.stat, v.state, v.registered, v.lac, v.ci, v.actName];
+  };
+  assert.deepEqual(view('AT+CEREG?\r\r\r\n+CEREG: 2,1,"1A2B","01C2D3E4",7\r\n\r\nOK'), ['CEREG', true, 2, 1, 'home', true, 0x1a2b, 0x01c2d3e4, 'lte']);
+  assert.deepEqual(view('\r\n+CEREG: 5,"00C3","0A1B2C3D",7\r\n'), ['CEREG', false, null, 5, 'roaming', true, 0xc3, 0x0a1b2c3d, 'lte']);
+  assert.deepEqual(view('+CEREG: 0,3\r\n\r\nOK'), ['CEREG', true, 0, 3, 'denied', false, 0, 0, 'unknown']);
+  assert.deepEqual(view('+CGREG: 0,5\r\n\r\nOK'), ['CGREG', true, 0, 5, 'roaming', true, 0, 0, 'unknown']);
+  assert.deepEqual(view('\r\n+CGREG: 2\r\n'), ['CGREG', false, null, 2, 'searching', false, 0, 0, 'unknown']);
+});
+
+test('iccid / +CCID and +CICCID replies, with a box prefix and a swapped value', () => {
+  assert.deepEqual(parseIccid('AT+CCID\r\r\r\n+CCID: 89701010068650504170\r\n\r\nOK'), { ok: true, value: '89701010068650504170' });
+  assert.deepEqual(parseIccid('+CICCID: 8970199200434265321F\r\n\r\nOK'), { ok: true, value: '8970199200434265321' });
+  assert.deepEqual(parseIccid('2:AT+CCID\r\r\r\n2:+CCID: "98071001608605054071"\r\n\r\n2:OK'), { ok: true, value: '89700110066850500417' });
+  assert.equal(parseIccid('AT+CCID\r\r\r\nERROR').ok, false);
+});

@@ -265,6 +265,11 @@ function checkLink(s: Sample): void {
   });
 }
 
-for (const s of readFixtureJson<Sample[]>('at/transcripts.json')) {
+const samples = readFixtureJson<Sample[]>('at/transcripts.json');
+test('at / all 138 samples of transcripts.json are run', () => {
+  assert.equal(samples.length, 138);
+});
+
+for (const s of samples) {
   test(`at / ${s.category} / ${s.id}`, () => check(s));
 }
