@@ -80,6 +80,10 @@ test('sms answer / errors, an entry and the Nano form', () => {
   assert.equal(nano, '1## 1,0,"",2\r\nAABB\r\n\r\n## 2,1,"",2\r\nCCDD');
   const n = parseSmsAnswer(nano);
   assert.ok(n.kind === 'sections' && n.sections[0]!.status === 'ok' && n.sections[0]!.entries.length === 2);
+  assert.deepEqual(n.sections[0]!.status === 'ok' && n.sections[0]!.entries.map((e) => e.pdu), ['AABB', 'CCDD']);
+  // Nano's other literals (device-link.md §3.3): SMS memory unreadable, modem silent.
+  assert.deepEqual(parseSmsAnswer('Error'), { kind: 'device-error', text: 'Error' });
+  assert.deepEqual(parseSmsAnswer('NO RESPONSE'), { kind: 'device-error', text: 'NO RESPONSE' });
 });
 
 test('sms answer / leaked URC text becomes a raw section, not a crash', () => {
