@@ -109,3 +109,43 @@ test('store watch / a task state the bus already carried is not published again;
     await store.close();
   }
 });
+
+test('store watch / postgres: an SMS whose transaction commits after a later id became visible is still published, once', async () => {
+  const store = await createTestStore('postgres');
+  try {
+    const clock = new FakeClock(Date.UTC(2026, 0, 1));
+    const ctx = { db: store.db, clock };
+    const a = await createAggregator(ctx, { model: 'SR-Box-8', title: 'box' });
+    assert.ok(a.ok);
+    const c = await createCard(ctx, { aggregatorId: a.value.aggregator.id, place: 'A', number: '79990000001' });
+    assert.ok(c.ok);
+    const bus = createEventBus({ clock });
+    const texts: string[] = [];
+    bus.subscribe((e) => { if (e.type === 'sms.received') texts.push(e.text); });
+    const watch = await startStoreWatch({ store, clock, bus, intervalMs: 1000, flipCheckMs: 60_000, safetyNetMs: 60_000 });
+    const row = (text: string) => ({ card_id: c.value.id, number: '79990000001', sender: 'Bank', text, sent_at: null, received_at: clock.now() });
+    // The slow transaction takes its id first and commits last (two nodes' intakes, in effect).
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let inserted!: () => void;
+    const hasId = new Promise<void>((r) => { inserted = r; });
+    const slow = store.db.transaction().execute(async (tx) => {
+      await tx.insertInto('sms').values(row('slow')).execute();
+      inserted();
+      await gate;
+    });
+    await hasId;
+    await store.db.insertInto('sms').values(row('fast')).execute();
+    await watch.tick();
+    assert.deepEqual(texts, ['fast']);
+    release();
+    await slow;
+    await clock.advance(1000);
+    await watch.tick();
+    await watch.tick();
+    assert.deepEqual(texts, ['fast', 'slow']);
+    watch.stop();
+  } finally {
+    await store.close();
+  }
+});

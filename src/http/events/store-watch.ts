@@ -1,7 +1,7 @@
 /**
  * Publishes what changed in the store onto the event bus, for writers that do not publish
  * themselves (the device runtime, the SMS intake, another node of the cluster): new SMS and calls
- * (by id), card online state and task rows (by `updated_at`) — each an indexed range read of what
+ * (by id, holes included: ./id-watermark.ts), card online state and task rows (by `updated_at`) — each an indexed range read of what
  * is new since the last tick, every `intervalMs` — and aggregators going online/offline (by
  * `last_heard_at` against the online window, every `flipCheckMs`).
  *
@@ -15,6 +15,8 @@
  * tasks API and the runner publish theirs) is not published again.
  */
 import { sql } from 'kysely';
+import type { SqlBool } from 'kysely';
+import { IdWatermark } from './id-watermark.ts';
 import type { Store } from '../../store/open-store.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { EventBus, TaskProgressEvent } from '../../domain/events/bus.ts';
@@ -44,8 +46,13 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
   const interval = o.intervalMs ?? 1000;
   const maxId = async (table: 'sms' | 'calls') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.max('id').as('m')).executeTakeFirst())?.m ?? 0);
-  let lastSms = await maxId('sms');
-  let lastCall = await maxId('calls');
+  // Ids may become visible out of order on PostgreSQL (./id-watermark.ts).
+  const trackHoles = o.store.dialect !== 'sqlite';
+  const smsIds = new IdWatermark({ start: await maxId('sms'), trackHoles });
+  const callIds = new IdWatermark({ start: await maxId('calls'), trackHoles });
+  const newIds = (column: 'sms.id' | 'calls.id', q: { after: number; holes: number[] }) => q.holes.length === 0
+    ? sql<SqlBool>`${sql.ref(column)} > ${q.after}`
+    : sql<SqlBool>`(${sql.ref(column)} > ${q.after} or ${sql.ref(column)} in (${sql.join(q.holes)}))`;
   let cardsSince = o.clock.now();
   let tasksSince = o.clock.now();
   const online = new Map<number, boolean>();
@@ -67,18 +74,20 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
 
   async function once(): Promise<void> {
     const now = o.clock.now();
+    const smsQuery = smsIds.query(now);
     const sms = await db.selectFrom('sms').innerJoin('cards', 'cards.id', 'sms.card_id')
       .select(['sms.id', 'sms.card_id', 'sms.number', 'sms.sender', 'sms.text', 'sms.received_at', 'cards.aggregator_id', 'cards.place'])
-      .where('sms.id', '>', lastSms).orderBy('sms.id').limit(500).execute();
+      .where(newIds('sms.id', smsQuery)).orderBy('sms.id').limit(500).execute();
     for (const s of sms) {
-      lastSms = Math.max(lastSms, s.id);
+      if (!smsIds.accept(s.id, now)) continue;
       o.bus.publish({ type: 'sms.received', smsId: s.id, cardId: s.card_id, aggregatorId: s.aggregator_id, place: s.place, number: s.number, sender: s.sender, text: s.text, receivedAt: s.received_at });
     }
+    const callQuery = callIds.query(now);
     const calls = await db.selectFrom('calls').innerJoin('cards', 'cards.id', 'calls.card_id')
       .select(['calls.id', 'calls.card_id', 'calls.number', 'calls.caller', 'calls.at', 'cards.aggregator_id', 'cards.place'])
-      .where('calls.id', '>', lastCall).orderBy('calls.id').limit(500).execute();
+      .where(newIds('calls.id', callQuery)).orderBy('calls.id').limit(500).execute();
     for (const c of calls) {
-      lastCall = Math.max(lastCall, c.id);
+      if (!callIds.accept(c.id, now)) continue;
       o.bus.publish({ type: 'call.incoming', callId: c.id, cardId: c.card_id, aggregatorId: c.aggregator_id, place: c.place, number: c.number, caller: c.caller, at: c.at });
     }
     const cards = await db.selectFrom('card_online').innerJoin('cards', 'cards.id', 'card_online.card_id')
