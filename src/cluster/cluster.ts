@@ -93,7 +93,7 @@ export interface ClusterNodeOptions {
   readonly pools?: PoolsPort;
   /** Multipart timeouts are flushed this often by the singleton job (default 5000 ms). */
   readonly reassemblyFlushMs?: number;
-  /** Further singleton jobs (retention, task queues…). */
+  /** Further singleton jobs (reassembly and retention are built in; task queues run in the sessions). */
   readonly jobs?: readonly SingletonJob[];
   readonly log?: ClusterLog;
 }
