@@ -17,10 +17,18 @@ import { OPERATORS } from './operators.ts';
 
 interface PartBuffer { total: number; parts: Map<number, string>; sender: string; time: string }
 
+/**
+ * How long the firmware looks for a card before it reports the slot empty: link_1.log 6842–6844
+ * shows `"result":"-1"` for the new card, then `"result":"6",…,"report":"not inserted","time":"4"`.
+ */
+const EMPTY_PROBE_MS = 4000;
+
 export class SmartDevice extends SimDevice {
   private lastState = new Map<number, string>();
   private readonly partials = new Map<string, PartBuffer>();
   private readonly ringing = new Set<number>();
+  /** When each line last got another card (the empty-slot probe counts from there). */
+  private readonly seatedAt = new Map<number, number>();
 
   constructor(opts: DeviceOptions) {
     super(opts);
@@ -34,7 +42,7 @@ export class SmartDevice extends SimDevice {
   override start(): void {
     // SMART firmware manages its modems itself: each line's first card goes in, modems power up.
     for (let l = 1; l <= this.lines.lines; l++) if (this.lines.cardOf[l - 1] === 0) this.lines.cardOf[l - 1] = 1;
-    for (const m of this.hw.modems) m.powerOn();
+    for (const m of this.hw.modems) { m.powerOn(); this.seatedAt.set(m.index, this.clock.now()); }
     this.hw.syncSims();
     super.start();
   }
@@ -72,7 +80,7 @@ export class SmartDevice extends SimDevice {
     this.partials.clear();
     this.ringing.clear();
     this.clock.setTimeout(() => {
-      for (const m of this.hw.modems) m.powerOn();
+      for (const m of this.hw.modems) { m.powerOn(); this.seatedAt.set(m.index, this.clock.now()); }
       this.hw.syncSims();
     }, this.opts.timings.rebootMs);
   }
@@ -88,12 +96,20 @@ export class SmartDevice extends SimDevice {
       const reg = m.answering && sim && m.registered;
       const state = reg && sim
         ? buildSmartState({ modem: m.index, result: m.creg, card, iccid: sim.iccid.toLowerCase(), network: OPERATORS[sim.operator].cops, operator: OPERATORS[sim.operator].shortName })
-        : buildSmartState({ modem: m.index, result: m.answering && m.creg === 3 ? 3 : -1, card });
+        : this.emptySlot(m, card) ?? buildSmartState({ modem: m.index, result: m.answering && m.creg === 3 ? 3 : -1, card });
       if (this.lastState.get(m.index) !== state) {
         this.lastState.set(m.index, state);
         this.push({ step: 0, data: state });
       }
     }
+  }
+
+  /** Status 6 with the firmware's `report`/`time` once a powered line has looked for its card long enough. */
+  private emptySlot(m: Modem, card: number): string | undefined {
+    if (m.sim || !m.answering || this.clock.now() - (this.seatedAt.get(m.index) ?? 0) < EMPTY_PROBE_MS) return undefined;
+    // The codec's builder knows the common fields; the two the firmware adds for this state follow them.
+    const base = JSON.parse(buildSmartState({ modem: m.index, result: 6, card })) as Record<string, string>;
+    return JSON.stringify({ ...base, report: 'not inserted', time: String(EMPTY_PROBE_MS / 1000) });
   }
 
   protected async handleBody(body: string): Promise<void> {
@@ -120,6 +136,7 @@ export class SmartDevice extends SimDevice {
     if ((m = /^modem(\d*)\.card$/.exec(name))) {
       const line = m[1] === '' ? 1 : Number(m[1]);
       const ok = await this.lines.seat(line, Number(arg ?? ''), this.hw);
+      if (ok) this.seatedAt.set(line, this.clock.now());
       this.hw.modem(line)?.powerOn();
       this.hw.syncSims();
       return ok ? '1' : 'NULL';

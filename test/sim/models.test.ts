@@ -226,6 +226,13 @@ for (const model of ['sr-organizer-smart', 'sr-box-8-smart'] as const) {
       const st = smart(mark).find((m) => m.kind === 'state' && m.modem === 2 && m.code === 1);
       assert.ok(st && st.kind === 'state' && st.operator === 'Beeline' && st.network === 'Bee Line GSM');
       assert.equal(smart(mark).filter((m) => m.kind === 'reply').length, 0, 'no reply without a leading dot');
+      // An empty slot (C2): -1 while the firmware looks for the card, then 6 "not inserted", both as logged (link_1.log 6842–6844).
+      mark = s.panel.polls.length;
+      s.panel.enqueue(TOKEN, 'modem3.card:2');
+      const empty = '{"result":"6","type":"state","dev":"modem3","card":"2","report":"not inserted","time":"4"}';
+      assert.ok(await driveUntil(s.sim, s.clock, () => s.panel.unsolicited(TOKEN).includes(empty)), 'empty slot: state 6');
+      const line3 = s.panel.polls.slice(mark).map((p) => p.data).filter((d) => d.includes('"dev":"modem3"'));
+      assert.deepEqual(line3, ['{"result":"-1","type":"state","dev":"modem3","card":"2"}', empty]);
       mark = s.panel.polls.length;
       const long = 'Длинное сообщение, которое не помещается в одну часть SMS и приходит частями. '.repeat(2);
       assert.ok(s.sim.sendSms({ to: s.number('B3'), from: '+79031112233', text: long, shuffle: true }).ok);
