@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFixtureJson } from '../../test/support/fixtures.ts';
 import { extractCode } from './code-extract.ts';
 
 const cases: readonly [string, number, string | null][] = [
@@ -40,4 +41,15 @@ test('code / bad lengths and empty texts give no code', () => {
 
 test('code / an exact run beats a longer run and a grouped code', () => {
   assert.equal(extractCode('ref 123456789, code 12 34, pin 9876', 4), '9876');
+});
+
+// Real SMS texts (shared/fixtures/pdu/deliver.json): a service code, an airtime notice full of
+// amounts and a date, and the operator's "your number is +7…" replies logged on real hardware.
+test('code / real SMS texts from the fixtures', () => {
+  const texts = new Map(readFixtureJson<{ id: string; text: string | null }[]>('pdu/deliver.json').map((v) => [v.id, v.text ?? '']));
+  assert.equal(extractCode(texts.get('pygsm-decode-5')!, 4), '4856');
+  assert.equal(extractCode(texts.get('pygsm-decode-4')!, 4), null);
+  const numberReplies = [...texts].filter(([id]) => id.startsWith('sr-link1-')).map(([, t]) => t).filter((t) => t.startsWith('Ваш номер телефона:+7'));
+  assert.ok(numberReplies.length >= 20);
+  for (const t of numberReplies) for (const n of [4, 5, 6]) assert.equal(extractCode(t, n), null, `${n}: ${t}`);
 });
