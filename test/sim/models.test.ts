@@ -141,7 +141,9 @@ test('sr-train / row r via modems 1–8 and row r+3 via modems 9–16', async ()
 
 test('sr-box-8 / eight fixed SIMs', async () => {
   await session('sr-box-8', [{ place: 'A', operator: 'beeline' }, { place: 'C', operator: 'mts' }], async (s) => {
+    const booted = s.panel.polls.length;
     assert.deepEqual(await s.run('modem>fix:0&&modem>on&&answer>clear'), ['1']);
+    assert.equal(await s.urc(/Call Ready/, booted), 'Call Ready\r\n\r\nSMS Ready', 'modem boot noise as a step-0 message (link_1.log 3493)');
     assert.deepEqual(await s.run('modem>map'), ['NULL'], 'no SIM bank');
     await drive(s.sim, s.clock, 15_000);
     const pack = parsePackAnswer((await s.run('modem>pack:AT+COPS?##1;3;##1'))[0]!);
@@ -181,6 +183,7 @@ for (const model of ['sr-box-2', 'sr-box-2-bank'] as const) {
       await drive(s.sim, s.clock, 15_000);
       const pack = parsePackAnswer((await s.run('modem>pack:AT+CREG?'))[0]!);
       assert.deepEqual(pack.sections.map((x) => x.modem), [1, 2]);
+      assert.deepEqual(pack.sections.map((x) => /\+CREG: 0,(\d)/.exec(x.output)?.[1]), ['1', '1'], 'B3 on modem 1 and F3 on modem 2 registered');
       const mark = s.panel.polls.length;
       await s.run('modem2>send:AT+CSPN?');
       assert.equal(await s.urc(/CSPN/, mark), '2:AT+CSPN?\r\r\r\n2:+CSPN: "Beeline",0\r\n\r\n2:OK');
