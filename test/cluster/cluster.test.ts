@@ -210,9 +210,9 @@ describe('postgres: cluster of three nodes', () => {
         const missed = rows.filter((r) => !ids.includes(r.id)).map((r) => r.id);
         coverage.push(`${id} ${events.length}/${rows.length}${missed.length ? ` (missed ${missed.join(',')})` : ''}`);
       }
-      // Completeness is reported, not asserted: the store watch (src/http/events/store-watch.ts)
-      // reads SMS by an id watermark, which skips an id committed after a higher one, and a node
-      // taking the watch over starts from the newest id (findings of issue #7's audit).
+      // Completeness is reported, not asserted: a node taking the store watch over
+      // (src/http/events/store-watch.ts) starts from the newest id, so SMS committed between the
+      // dead holder's last read and the takeover are never announced (issue #7 audit findings).
       console.log(`# cluster: live SMS events per surviving page: ${coverage.join('; ')}`);
       assert.ok(relayed > 0, `a page showed SMS published on another node (LISTEN/NOTIFY): ${coverage.join('; ')}`);
     } catch (e) {
