@@ -149,3 +149,64 @@ test('store watch / postgres: an SMS whose transaction commits after a later id 
     await store.close();
   }
 });
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  test(`store watch / ${dialect}: a burst of 2 500 card states in one second is published in full, once each; ${dialect === 'postgres' ? 'a state stamped earlier but committed later too' : 'pages follow (updated_at, card)'}`, async () => {
+    const store = await createTestStore(dialect);
+    try {
+      const clock = new FakeClock(Date.UTC(2026, 0, 1));
+      const a = await createAggregator({ db: store.db, clock }, { model: 'SR-Nano-500', title: 'nano' });
+      assert.ok(a.ok);
+      const aggregatorId = a.value.aggregator.id;
+      const now = clock.now();
+      const ids: number[] = [];
+      for (let i = 0; i < 2500; i += 500) {
+        const rows = Array.from({ length: 500 }, (_, j) => ({ aggregator_id: aggregatorId, place: `${i + j}`, place_sort: i + j, number: `7999${String(i + j).padStart(7, '0')}`, created_at: now, updated_at: now }));
+        ids.push(...(await store.db.insertInto('cards').values(rows).returning('id').execute()).map((r) => r.id));
+      }
+      const bus = createEventBus({ clock });
+      const seen = new Map<number, number>();
+      bus.subscribe((e) => { if (e.type === 'card.status') seen.set(e.cardId, (seen.get(e.cardId) ?? 0) + 1); });
+      const watch = await startStoreWatch({ store, clock, bus, intervalMs: 1000, flipCheckMs: 60_000, safetyNetMs: 60_000 });
+      await clock.advance(1);
+      for (let i = 0; i < ids.length; i += 500) {
+        // Several rows per millisecond, as a pool restart or openNumbers=max writes them.
+        await store.db.insertInto('card_online').values(ids.slice(i, i + 500).map((id, j) => ({ card_id: id, aggregator_id: aggregatorId, desired: 'online', status_code: 1, status_at: now, updated_at: now + 1 + Math.floor((i + j) / 7) }))).execute();
+      }
+      await watch.tick();
+      await watch.tick();
+      assert.equal(seen.size, 2500, 'every changed card was published');
+      assert.ok([...seen.values()].every((n) => n === 1), 'none twice');
+      if (dialect === 'postgres') {
+        // A writer stamps its row, then commits after a later-stamped row was read.
+        const late = ids[0]!;
+        const early = ids[1]!;
+        await clock.advance(1000);
+        const stamp = clock.now();
+        let release!: () => void;
+        const gate = new Promise<void>((r) => { release = r; });
+        let written!: () => void;
+        const hasRow = new Promise<void>((r) => { written = r; });
+        const slow = store.db.transaction().execute(async (tx) => {
+          await tx.updateTable('card_online').set({ status_code: 5, updated_at: stamp }).where('card_id', '=', early).execute();
+          written();
+          await gate;
+        });
+        await hasRow;
+        await store.db.updateTable('card_online').set({ status_code: 5, updated_at: stamp + 10 }).where('card_id', '=', late).execute();
+        seen.clear();
+        await watch.tick();
+        assert.deepEqual([...seen.keys()], [late]);
+        release();
+        await slow;
+        await clock.advance(1000);
+        await watch.tick();
+        await watch.tick();
+        assert.deepEqual([...seen.entries()].sort(), [[late, 1], [early, 1]].sort());
+      }
+      watch.stop();
+    } finally {
+      await store.close();
+    }
+  });
+}

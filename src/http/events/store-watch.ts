@@ -17,6 +17,8 @@
 import { sql } from 'kysely';
 import type { SqlBool } from 'kysely';
 import { IdWatermark } from './id-watermark.ts';
+import { ChangeCursor } from './change-cursor.ts';
+import type { CursorPosition } from './change-cursor.ts';
 import type { Store } from '../../store/open-store.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { EventBus, TaskProgressEvent } from '../../domain/events/bus.ts';
@@ -35,6 +37,11 @@ export interface StoreWatchOptions {
 }
 
 export const FLIP_CHECK_MS = 5_000;
+/** PostgreSQL: how far back each look at updated_at starts (writers commit out of time order). */
+export const UPDATED_AT_LAG_MS = 3_000;
+/** Rows per read of changed card states or tasks, and reads per tick. */
+const PAGE = 1000;
+const MAX_PAGES = 20;
 export const SAFETY_NET_MS = 30_000;
 
 const TASK_STATUSES = new Set<TaskProgressEvent['status']>(['queued', 'running', 'suspended', 'done', 'cancelled', 'error']);
@@ -53,8 +60,10 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
   const newIds = (column: 'sms.id' | 'calls.id', q: { after: number; holes: number[] }) => q.holes.length === 0
     ? sql<SqlBool>`${sql.ref(column)} > ${q.after}`
     : sql<SqlBool>`(${sql.ref(column)} > ${q.after} or ${sql.ref(column)} in (${sql.join(q.holes)}))`;
-  let cardsSince = o.clock.now();
-  let tasksSince = o.clock.now();
+  // Card states and task rows by updated_at (./change-cursor.ts), looking back on PostgreSQL.
+  const lagMs = trackHoles ? UPDATED_AT_LAG_MS : 0;
+  const cardChanges = new ChangeCursor({ start: o.clock.now(), lagMs });
+  const taskChanges = new ChangeCursor({ start: o.clock.now(), lagMs });
   const online = new Map<number, boolean>();
   let stopped = false;
   const flipEvery = o.flipCheckMs ?? FLIP_CHECK_MS;
@@ -71,6 +80,27 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
     taskStates.set(e.taskId, taskState(e));
   });
   let running: Promise<void> | null = null;
+
+  /** Rows after a cursor position, in (updated_at, id) order: both columns' index serves it. */
+  const after = (atCol: string, idCol: string, from: CursorPosition) =>
+    sql<SqlBool>`${sql.ref(atCol)} >= ${from.at} and (${sql.ref(atCol)} > ${from.at} or ${sql.ref(idCol)} > ${from.id})`;
+  /** Reads pages of changed rows (at most MAX_PAGES a tick) and publishes each row whose state is news. */
+  async function readChanges<R extends { id: number; updated_at: number }>(
+    cursor: ChangeCursor, read: (from: CursorPosition) => Promise<R[]>, describe: (row: R) => [state: string, publish: () => void],
+  ): Promise<void> {
+    let from = cursor.position();
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const rows = await read(from);
+      for (const r of rows) {
+        const [state, publish] = describe(r);
+        if (cursor.seen(r.id, r.updated_at, state)) publish();
+      }
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < PAGE) break;
+      from = { at: last.updated_at, id: last.id };
+    }
+    cursor.settle();
+  }
 
   async function once(): Promise<void> {
     const now = o.clock.now();
@@ -90,26 +120,20 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       if (!callIds.accept(c.id, now)) continue;
       o.bus.publish({ type: 'call.incoming', callId: c.id, cardId: c.card_id, aggregatorId: c.aggregator_id, place: c.place, number: c.number, caller: c.caller, at: c.at });
     }
-    const cards = await db.selectFrom('card_online').innerJoin('cards', 'cards.id', 'card_online.card_id')
-      .select(['card_online.card_id', 'card_online.aggregator_id', 'card_online.position', 'card_online.channel', 'card_online.status_code', 'card_online.updated_at', 'cards.place', 'cards.number'])
+    await readChanges(cardChanges, (from) => db.selectFrom('card_online').innerJoin('cards', 'cards.id', 'card_online.card_id')
+      .select(['card_online.card_id as id', 'card_online.aggregator_id', 'card_online.position', 'card_online.channel', 'card_online.status_code', 'card_online.updated_at', 'cards.place', 'cards.number'])
       // Every writer of status_at sets updated_at too (index card_online_updated_ix).
-      .where('card_online.updated_at', '>=', cardsSince).limit(2000).execute();
-    let nextCards = cardsSince;
-    for (const c of cards) {
-      nextCards = Math.max(nextCards, c.updated_at + 1);
-      o.bus.publish({ type: 'card.status', cardId: c.card_id, aggregatorId: c.aggregator_id, place: c.place, number: c.number, position: c.position === 'ONLINE' ? 'ONLINE' : 'HOLD', channel: c.channel, statusCode: c.status_code });
-    }
-    cardsSince = nextCards;
-    const tasks = await db.selectFrom('tasks').select(['id', 'aggregator_id', 'kind', 'status', 'total', 'progress', 'success', 'errors', 'updated_at'])
-      .where('updated_at', '>=', tasksSince).limit(500).execute();
-    let nextTasks = tasksSince;
-    for (const t of tasks) {
-      nextTasks = Math.max(nextTasks, t.updated_at + 1);
+      .where(after('card_online.updated_at', 'card_online.card_id', from))
+      .orderBy('card_online.updated_at').orderBy('card_online.card_id').limit(PAGE).execute(), (c) => {
+      const e = { type: 'card.status', cardId: c.id, aggregatorId: c.aggregator_id, place: c.place, number: c.number, position: c.position === 'ONLINE' ? 'ONLINE' : 'HOLD', channel: c.channel, statusCode: c.status_code } as const;
+      return [`${e.aggregatorId}|${e.position}|${e.channel}|${e.statusCode}|${e.number}`, () => o.bus.publish(e)];
+    });
+    await readChanges(taskChanges, (from) => db.selectFrom('tasks').select(['id', 'aggregator_id', 'kind', 'status', 'total', 'progress', 'success', 'errors', 'updated_at'])
+      .where(after('updated_at', 'id', from)).orderBy('updated_at').orderBy('id').limit(PAGE).execute(), (t) => {
       const status = TASK_STATUSES.has(t.status as TaskProgressEvent['status']) ? t.status as TaskProgressEvent['status'] : 'error';
       const e = { type: 'task.progress', taskId: t.id, aggregatorId: t.aggregator_id, kind: apiKind(t.kind), status, total: t.total, progress: t.progress, success: t.success, errors: t.errors } as const;
-      if (taskStates.get(t.id) !== taskState(e)) o.bus.publish(e);
-    }
-    tasksSince = nextTasks;
+      return [taskState(e), () => { if (taskStates.get(t.id) !== taskState(e)) o.bus.publish(e); }];
+    });
     if (now - lastNet >= netEvery) { lastNet = now; await fingerprints(); }
     if (now - lastFlips < flipEvery) return;
     lastFlips = now;
