@@ -19,7 +19,11 @@ import { answerClass, commandShape, readClassicLog, type LogEntry } from './supp
 const TOKEN = '1000000001';
 const LETTERS = 'ABCDEFGH';
 
-interface Expected { shape: string; command: string; step: number; answers: string[]; echo: string | undefined }
+interface Expected {
+  shape: string; command: string; step: number; answers: string[]; echo: string | undefined;
+  /** The step-0 modem output came after every stepped answer of its command (as polled). */
+  echoLast: boolean;
+}
 
 /** For the first dispatch of each command shape: the device's stepped answers and, for AT sends, the step-0 echo. */
 function expectations(entries: readonly LogEntry[]): Expected[] {
@@ -32,14 +36,15 @@ function expectations(entries: readonly LogEntry[]): Expected[] {
     seen.add(shape);
     const answers: string[] = [];
     let echo: string | undefined;
+    let echoLast = true;
     const at = /(?:^|&&)modem>send:(AT[^&]*)$/.exec(e.command.text)?.[1];
     for (const f of entries.slice(i + 1)) {
       if (f.command?.step === e.command.step) break;
-      if (f.step === e.command.step && f.data !== 'REQUEST') answers.push(f.data);
+      if (f.step === e.command.step && f.data !== 'REQUEST') { answers.push(f.data); if (echo !== undefined) echoLast = false; }
       if (at && echo === undefined && f.step === 0 && f.data.startsWith(at + '\r')) echo = f.data;
       if (f.line > e.line + 400) break;
     }
-    out.push({ shape, command: e.command.text, step: e.command.step, answers, echo });
+    out.push({ shape, command: e.command.text, step: e.command.step, answers, echo, echoLast });
   });
   return out;
 }
@@ -105,6 +110,8 @@ test('link_1.log / every kind of command the panel sent gets answers of the logg
         const final = (s: string): string => s.slice(s.lastIndexOf('\n') + 1);
         assert.equal(final(simEcho.data), final(x.echo), `${label}: final result code`);
         assert.equal(simEcho.data.includes('\r\r\r\n'), x.echo.includes('\r\r\r\n'), `${label}: echo framing`);
+        const lastAnswer = after.findLastIndex((p) => p.step === x.step);
+        assert.equal(after.indexOf(simEcho) > lastAnswer, x.echoLast, `${label}: modem output after the stepped answers, as logged`);
       }
     }
   });
