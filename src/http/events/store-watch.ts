@@ -1,9 +1,10 @@
 /**
  * Publishes what changed in the store onto the event bus, for writers that do not publish
  * themselves (the device runtime, the SMS intake, another node of the cluster): new SMS and calls
- * (by id, holes included: ./id-watermark.ts), card online state and task rows (by `updated_at`) — each an indexed range read of what
- * is new since the last tick, every `intervalMs` — and aggregators going online/offline (by
- * `last_heard_at` against the online window, every `flipCheckMs`).
+ * (by id, ./id-watermark.ts), card online states and task rows (by `updated_at`,
+ * ./change-cursor.ts) — each an indexed range read of what is new since the last tick, every
+ * `intervalMs` — and aggregators going online/offline (by `last_heard_at` against the online
+ * window, every `flipCheckMs`).
  *
  * Inventory, pool and aggregator edits are published by their writers (the pool service's
  * changes and invalidations, see ./plugin.ts); a count-and-newest fingerprint per table, every
