@@ -14,6 +14,7 @@ interface DeliverVector {
   timestamp: string;
   dcs: string;
   dcs_byte: string;
+  first_octet: string;
   pid: string;
   udh: { ref: number; total: number; seq: number } | null;
   udh_hex: string | null;
@@ -52,6 +53,11 @@ for (const v of deliverVectors) {
     assert.equal(m.dcs.alphabet, v.dcs);
     assert.equal(hex2(m.dcs.byte), v.dcs_byte);
     assert.equal(hex2(m.pid), v.pid);
+    assert.equal(hex2(m.firstOctet), v.first_octet);
+    // TP-DCS message class (TS 23.038 §4): 0x10 = class 0 (flash), 0xF1 = class 1, 0xF4 = class 0; 0x00/04/08 none.
+    const expectedClass: Record<string, number | null> = { '00': null, '04': null, '08': null, '10': 0, F1: 1, F4: 0 };
+    assert.ok(v.dcs_byte in expectedClass, `DCS ${v.dcs_byte} has no expected class here`);
+    assert.equal(m.dcs.messageClass, expectedClass[v.dcs_byte]);
     assert.equal(m.udh?.hex ?? null, v.udh_hex);
     assert.deepEqual(m.concat ? { ref: m.concat.ref, total: m.concat.total, seq: m.concat.seq } : null, v.udh);
     assert.equal(m.text, v.text);
