@@ -40,9 +40,13 @@ export interface StoreWatchOptions {
 export const FLIP_CHECK_MS = 5_000;
 /** PostgreSQL: how far back each look at updated_at starts (writers commit out of time order). */
 export const UPDATED_AT_LAG_MS = 3_000;
-/** Rows per read of changed card states or tasks, and reads per tick. */
-const PAGE = 1000;
-const MAX_PAGES = 20;
+/**
+ * Rows per read of changed card states or tasks, and reads per tick. Small pages with a turn of
+ * the event loop between them: under an openNumber load a tick reads thousands of rows, and one
+ * big synchronous SQLite read would hold every pool API request behind it.
+ */
+const PAGE = 250;
+const MAX_PAGES = 80;
 export const SAFETY_NET_MS = 30_000;
 
 const TASK_STATUSES = new Set<TaskProgressEvent['status']>(['queued', 'running', 'suspended', 'done', 'cancelled', 'error']);
@@ -99,6 +103,7 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       const last = rows[rows.length - 1];
       if (!last || rows.length < PAGE) break;
       from = { at: last.updated_at, id: last.id };
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     cursor.settle();
   }
