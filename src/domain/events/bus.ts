@@ -14,6 +14,7 @@
  * - `since(seq)` replays the last `historySize` events (SSE `Last-Event-ID` after a reconnect).
  * Events carry ids and short texts only — never secrets (tokens, pool keys, passwords).
  */
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../lib/clock.ts';
 
 /** Online/offline of an aggregator changed, or it was heard from after a silence. */
@@ -63,11 +64,17 @@ export type Listener = (e: Stamped) => void;
 export interface EventBus {
   /** This node's id, stamped as `origin` on events published here. */
   readonly nodeId: string;
+  /**
+   * Names this bus instance (random per process): `seq` only means something to the bus that
+   * stamped it, so a reader holding another epoch's seq (another node behind the balancer, or
+   * this node before a restart) must resync instead of replaying from it.
+   */
+  readonly epoch: string;
   publish(event: PanelEventBody): Stamped;
   inject(event: Stamped): Stamped;
   /** Returns the unsubscribe function. */
   subscribe(listener: Listener): () => void;
-  /** Events after `seq` still held in history (oldest first); null when `seq` is older than the history. */
+  /** Events after `seq` still held in history (oldest first); null when `seq` is older than the history or was never reached. */
   since(seq: number): Stamped[] | null;
   /** The seq of the last event (0 before the first). */
   readonly lastSeq: number;
@@ -103,6 +110,7 @@ export function createEventBus(o: EventBusOptions): EventBus {
 
   return {
     nodeId,
+    epoch: randomBytes(6).toString('base64url'),
     publish(event) {
       return deliver(Object.freeze({ ...event, seq: ++seq, at: o.clock.now(), origin: nodeId }) as Stamped);
     },
@@ -114,7 +122,8 @@ export function createEventBus(o: EventBusOptions): EventBus {
       return () => { listeners.delete(listener); };
     },
     since(after) {
-      if (after >= seq) return [];
+      if (after > seq) return null;
+      if (after === seq) return [];
       const first = history[0];
       if (!first || first.seq > after + 1) return null;
       return history.filter((e) => e.seq > after);

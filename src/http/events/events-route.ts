@@ -2,12 +2,13 @@
  * `GET /api/v1/events`: the live stream of the console (issue #6 item 10), server-sent events
  * (text/event-stream). Every bus event the caller may see is one message:
  *
- *     id: <seq>
+ *     id: <bus epoch>.<seq>
  *     data: {"type":"sms.received","seq":12,"at":…,…}
  *
  * - A first message `{"type":"hello","seq":<last>}` tells the page the stream is live.
  * - `Last-Event-ID` (set by EventSource on reconnect) replays what was missed; when the gap is
- *   older than the bus history the page gets `{"type":"resync"}` and reloads its data.
+ *   older than the bus history, or the id is another bus's (the balancer sent the page to another
+ *   node, or this node restarted), the page gets `{"type":"resync"}` and reloads its data.
  * - A comment line every `heartbeatMs` keeps proxies from closing the idle stream; at each
  *   heartbeat the session is checked again, so signing out or expiry ends the stream.
  * - Pool-scoped users see card events (SMS, calls, card status) only for cards of their pools;
@@ -37,16 +38,17 @@ export interface EventsRouteOptions {
 }
 
 /** Formats one SSE message; JSON never contains a raw newline, so one `data:` line suffices. */
-export function sseMessage(data: unknown, id?: number): string {
+export function sseMessage(data: unknown, id?: string): string {
   return `${id !== undefined ? `id: ${id}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
 }
 
-function lastEventId(req: FastifyRequest): number | null {
+/** Where the reader left off: `<epoch>.<seq>` (our SSE ids) or a bare seq (`?since=`), else null. */
+function lastEventId(req: FastifyRequest): { epoch: string | null; seq: number } | null {
   const h = req.headers['last-event-id'];
   const q = (req.query as { since?: unknown } | undefined)?.since;
   const raw = typeof h === 'string' ? h : typeof q === 'string' ? q : undefined;
-  if (raw === undefined || !/^\d{1,15}$/.test(raw)) return null;
-  return Number(raw);
+  const m = raw === undefined ? null : /^(?:([\w-]{1,16})\.)?(\d{1,15})$/.exec(raw);
+  return m ? { epoch: m[1] ?? null, seq: Number(m[2]) } : null;
 }
 
 export function registerEventsRoute(app: FastifyInstance, o: EventsRouteOptions): void {
@@ -59,7 +61,7 @@ export function registerEventsRoute(app: FastifyInstance, o: EventsRouteOptions)
     method: 'GET',
     url: '/events',
     config: { access: 'read', summary: 'Live events (server-sent events): status, SMS, calls, task progress', tags: ['events'] },
-    schema: { querystring: { type: 'object', properties: { since: { type: 'string', maxLength: 16 } } } },
+    schema: { querystring: { type: 'object', properties: { since: { type: 'string', maxLength: 40 } } } },
     handler(req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
       const principal: Principal = who(req);
       const mine = open.get(principal.actor) ?? 0;
@@ -88,7 +90,7 @@ export function registerEventsRoute(app: FastifyInstance, o: EventsRouteOptions)
         // Keep order: scope checks may hit the database, so messages are written in a chain.
         queue = queue.then(async () => {
           if (closed || !(await inScope(e))) return;
-          write(sseMessage(e, e.seq));
+          write(sseMessage(e, `${o.bus.epoch}.${e.seq}`));
         }).catch((err: unknown) => { req.log.warn({ err }, 'events: dropping one event'); });
       };
       const off = o.bus.subscribe(send);
@@ -116,7 +118,7 @@ export function registerEventsRoute(app: FastifyInstance, o: EventsRouteOptions)
       write('retry: 3000\n\n');
       const after = lastEventId(req);
       if (after !== null) {
-        const missed = o.bus.since(after);
+        const missed = after.epoch !== null && after.epoch !== o.bus.epoch ? null : o.bus.since(after.seq);
         if (missed === null) write(sseMessage({ type: 'resync', seq: o.bus.lastSeq }));
         else for (const e of missed) send(e);
       }

@@ -115,18 +115,28 @@ describe('events / GET /api/v1/events over real HTTP', () => {
     await s.close();
   });
 
-  test('Last-Event-ID replays what was missed; a gap older than the history → resync', async () => {
+  test('Last-Event-ID replays what was missed; a gap older than the history, or another bus\'s id (another node, a restart) → resync', async () => {
     const before = bus.lastSeq;
     bus.publish({ type: 'pool.changed', poolId: 10 });
     bus.publish({ type: 'pool.changed', poolId: 11 });
-    const s = await openStream(base, cookies.admin!, { 'last-event-id': String(before) });
+    const s = await openStream(base, cookies.admin!, { 'last-event-id': `${bus.epoch}.${before}` });
     await s.until((m) => m.some((x) => x.type === 'hello'));
     assert.deepEqual(s.messages.filter((x) => x.type === 'pool.changed').map((x) => x.poolId), [10, 11]);
+    assert.ok(!s.messages.some((x) => x.type === 'resync'));
     await s.close();
+    // The same seq stamped by another bus: replaying from it would skip or repeat events.
+    const foreign = await openStream(base, cookies.admin!, { 'last-event-id': `other.${before}` });
+    await foreign.until((m) => m.some((x) => x.type === 'hello'));
+    assert.ok(foreign.messages.some((x) => x.type === 'resync'));
+    assert.ok(!foreign.messages.some((x) => x.type === 'pool.changed'));
+    await foreign.close();
     const small = createEventBus({ clock: realClock(), historySize: 1 });
     small.publish({ type: 'pool.changed', poolId: 1 });
     small.publish({ type: 'pool.changed', poolId: 2 });
     assert.equal(small.since(0), null);
+    assert.deepEqual(small.since(2), []);
+    assert.equal(small.since(3), null, 'a seq this bus never reached (it restarted)');
+    assert.notEqual(small.epoch, bus.epoch);
   });
 
   test('the subscription ends when the page goes away', async () => {
