@@ -8,13 +8,16 @@
  * "код" / "code" / "пароль" / "password" wins, else the first.
  */
 
+// Patterns that open with an unbounded run (`\d+`, `[*•]+`, `\.{2,}`) start only where that run
+// starts: a match from inside a run is always also found from its start, and trying every inner
+// position made a 40 000-digit text (a hostile 255-part SMS) take seconds.
 const HAZARDS: readonly RegExp[] = [
   /\d{1,4}[./-]\d{1,2}[./-]\d{1,4}/g, // dates 21.10.2022, 2024-05-01, 01/07/2013
   /\d{1,2}:\d{2}(?::\d{2})?/g, // times 16:15, 16:15:30
-  /\d+(?:[ \u00a0]\d{3})*[.,]\d{1,2}(?!\d)/g, // decimal amounts 1500.00, 4 520,30
-  /\d+(?:[ \u00a0]\d{3})*[ \u00a0]?(?:руб(?:\.|лей|ля|ль)?|р\.|₽|rub|usd|eur|грн|тг|сум|\$|€|£)/giu, // 2500 руб
+  /(?<!\d)\d+(?:[ \u00a0]\d{3})*[.,]\d{1,2}(?!\d)/g, // decimal amounts 1500.00, 4 520,30
+  /(?<!\d)\d+(?:[ \u00a0]\d{3})*[ \u00a0]?(?:руб(?:\.|лей|ля|ль)?|р\.|₽|rub|usd|eur|грн|тг|сум|\$|€|£)/giu, // 2500 руб
   /(?:\$|€|£|₽|rub|usd|eur)[ \u00a0]?\d+(?:[ ,.]\d+)*/giu, // $100, RUB 1 000
-  /(?:[*•]+|\.{2,})\d{4}/g, // card masks *1234, ••1234, ...1234
+  /(?:(?<![*•])[*•]+|(?<!\.)\.{2,})\d{4}/g, // card masks *1234, ••1234, ...1234
   /(?:карт[аыуе]?|card|сч[её]т[ау]?|account|acct)[ :№#]*[*•x.]*\d{4}/giu, // card 1234
   /\+\d[\d ()-]{7,}\d/g, // phone numbers +7 916 123-45-67
 ];
@@ -60,7 +63,7 @@ export function extractCode(text: string, n: number): string | null {
   if (exact) return exact.digits;
 
   const groups: Run[] = [];
-  for (const m of text.matchAll(/\d+(?:[ -]\d+)+/g)) {
+  for (const m of text.matchAll(/(?<!\d)\d+(?:[ -]\d+)+/g)) {
     const r = { start: m.index, end: m.index + m[0].length, digits: m[0].replace(/[ -]/g, '') };
     if (r.digits.length === n && !touchesHazard(mask, r)) groups.push(r);
   }
