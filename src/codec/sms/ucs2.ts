@@ -17,10 +17,12 @@ export function ucs2Bytes(text: string): Uint8Array {
  * {@link wellFormed} before storing or displaying a text.
  */
 export function ucs2Text(bytes: Uint8Array, start: number, length: number): string {
-  const units = new Uint16Array(length >> 1);
-  for (let i = 0; i < units.length; i++) units[i] = (bytes[start + 2 * i]! << 8) | bytes[start + 2 * i + 1]!;
-  // At most 70 units per part (140 octets), so one call without chunking stays far below argument limits.
-  return units.length <= 4096 ? String.fromCharCode.apply(null, units as unknown as number[]) : Array.from(units, (u) => String.fromCharCode(u)).join('');
+  // Appending per code unit is several times faster here than String.fromCharCode.apply on a
+  // Uint16Array (npm run bench -- codec).
+  let s = '';
+  const end = start + (length & ~1);
+  for (let i = start; i < end; i += 2) s += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
+  return s;
 }
 
 /** Replaces lone surrogates by U+FFFD (storage engines reject them in UTF-8 text). */
