@@ -32,7 +32,7 @@ const QUERIES = classicQueries();
 
 const smsAnswer = `1##E#3#2##E#3#5## 3,0,"",79\r\n${UCS2_79}#3#`;
 
-function measure(name: string, unit: string, fn: (i: number) => unknown): number {
+function measure(name: string, unit: string, fn: (i: number) => unknown): { perCpu: number; perWall: number } {
   let sink = 0;
   for (let i = 0; i < 20_000; i++) sink += fn(i) ? 1 : 0; // warm up the JIT
   let n = 0;
@@ -46,12 +46,13 @@ function measure(name: string, unit: string, fn: (i: number) => unknown): number
   }
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  // Per CPU-second is the one-core figure even when other processes share the machine.
+  // Per CPU-second discounts other processes sharing the machine, but counts V8's helper threads
+  // (GC, compiler) too; per wall-second is exact on an idle machine. Both are printed.
   const perCpu = Math.round((n / cpuMs) * 1000);
   const perWall = Math.round((n / elapsed) * 1000);
   const fmt = (v: number) => v.toLocaleString('en-US').padStart(11);
   process.stdout.write(`${name.padEnd(52)} ${fmt(perCpu)} ${unit}/CPU-s ${fmt(perWall)} /wall-s  (${n}${sink < 0 ? '!' : ''})\n`);
-  return perCpu;
+  return { perCpu, perWall };
 }
 
 process.stdout.write(`node ${process.version}, single thread; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores\n`);
@@ -63,4 +64,5 @@ measure('modem>sms answer split (3 sections)', 'answers', () => {
   return a.kind === 'sections' && a.sections.length === 3;
 });
 measure('SMS-SUBMIT encode (GSM-7, 1 part)', 'encodes', () => encodeSubmit({ to: '+79161234567', text: 'Your code is 4821' }).ok);
-process.stdout.write(`PDU decode target ≥ 200,000/s on one core: ${mix >= 200_000 ? 'met' : 'NOT met'} (${mix.toLocaleString('en-US')}/CPU-s on the vector mix)\n`);
+const low = Math.min(mix.perCpu, mix.perWall);
+process.stdout.write(`PDU decode target ≥ 200,000/s on one core: ${low >= 200_000 ? 'met' : 'NOT met'} (vector mix, lower of the two figures: ${low.toLocaleString('en-US')}/s)\n`);
