@@ -4,7 +4,7 @@
  * or SMART) drives it.
  */
 import type { Clock } from '../lib/clock.ts';
-import { createMechanics, type Mechanics, type MechanicsHost, type MechanicsTimings } from './mechanics.ts';
+import { createMechanics, smartModems, type Mechanics, type MechanicsHost, type MechanicsTimings, type SmartType } from './mechanics.ts';
 import { Modem, type ModemTimings, type ModemType } from './modem.ts';
 import type { ModelSpec } from './models.ts';
 import type { MobileNetwork } from './network.ts';
@@ -18,6 +18,8 @@ export interface HardwareOptions {
   readonly modemTimings: ModemTimings;
   readonly mechanicsTimings: MechanicsTimings;
   readonly bankMap?: string;
+  /** SR-Organizer-Smart hardware type (52 and 54 have one modem); default 55. */
+  readonly smartType?: SmartType;
   /** Called with (modem number, text) for everything a modem prints on its own. */
   readonly onModemOutput: (modem: number, text: string) => void;
 }
@@ -36,12 +38,17 @@ export class Hardware implements MechanicsHost {
 
   constructor(private readonly opts: HardwareOptions) {
     this.timings = opts.mechanicsTimings;
-    this.mechanics = createMechanics(opts.model, opts.bankMap === undefined ? {} : { bankMap: opts.bankMap });
-    this.modems = Array.from({ length: opts.model.modems }, (_, i) =>
+    this.mechanics = createMechanics(opts.model, {
+      ...(opts.bankMap === undefined ? {} : { bankMap: opts.bankMap }),
+      ...(opts.smartType === undefined ? {} : { smartType: opts.smartType }),
+    });
+    const modems = opts.model.id === 'sr-organizer-smart' ? smartModems(this.smartType) : opts.model.modems;
+    this.modems = Array.from({ length: modems }, (_, i) =>
       new Modem(i + 1, opts.modemType, opts.network, opts.modemTimings, (text) => opts.onModemOutput(i + 1, text)));
   }
 
   get model(): ModelSpec { return this.opts.model; }
+  get smartType(): SmartType { return this.opts.smartType ?? 55; }
   get clock(): Clock { return this.opts.clock; }
 
   /** Aborted when the device stops, so a command in progress does not outlive it. */

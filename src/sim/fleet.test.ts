@@ -28,7 +28,7 @@ test('fleet / the example fleet file parses; count expands ids', () => {
 test('fleet / schema and parser agree on properties and enums', () => {
   assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'devices', 'seed', 'timings']);
   const dev = schema.$defs.device.properties;
-  assert.deepEqual(Object.keys(dev).sort(), ['bankMap', 'count', 'fill', 'id', 'link', 'linkUrl', 'model', 'modemType', 'serverPort', 'serverToken', 'sims', 'token']);
+  assert.deepEqual(Object.keys(dev).sort(), ['bankMap', 'count', 'fill', 'id', 'link', 'linkUrl', 'model', 'modemType', 'serverPort', 'serverToken', 'sims', 'smartType', 'token']);
   assert.deepEqual([...dev['model']!.enum!].sort(), [...MODEL_IDS].sort());
   assert.deepEqual(Object.keys(dev['sims']!.items!.properties).sort(), ['balance', 'iccid', 'msisdn', 'operator', 'place', 'registration']);
   assert.deepEqual(schema.$defs.registration.enum, [...REGISTRATION_BEHAVIOURS], 'registration behaviours');
@@ -61,6 +61,11 @@ test('fleet / bad files are typed errors with the JSON path', () => {
     [{ devices: [{ id: 'a', model: 'sr-board', extra: 1 }] }, '$.devices[0].extra'],
     [{ seed: -1, devices: [{ id: 'a', model: 'sr-board' }] }, '$.seed'],
     [{ timings: { modem: { bootMs: 'slow' } }, devices: [{ id: 'a', model: 'sr-board' }] }, '$.timings.modem.bootMs'],
+    [{ devices: [{ id: 'a', model: 'sr-organizer-smart', smartType: 53 }] }, '$.devices[0].smartType'],
+    [{ devices: [{ id: 'a', model: 'sr-box-8-smart', smartType: 52 }] }, '$.devices[0].smartType'],
+    [{ devices: [{ id: 'a', model: 'sr-organizer-smart', smartType: 52, sims: [{ place: 'C1', operator: 'mts' }] }] }, '$.devices[0].sims[0].place'],
+    [{ devices: [{ id: 'a', model: 'sr-board', sims: [{ place: 'A1', operator: 'mts' }, { place: 'a01', operator: 'mts' }] }] }, '$.devices[0].sims[1].place'],
+    [{ devices: [{ id: 'a', model: 'sr-box-bank', bankMap: '10000000', sims: [{ place: 'A9', operator: 'mts' }] }] }, '$.devices[0].sims[0].place'],
   ];
   for (const [input, path] of cases) {
     const r = parseFleet(input);

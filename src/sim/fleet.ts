@@ -4,7 +4,7 @@
  * normalised fleet or a typed error naming the JSON path that is wrong.
  */
 import type { DeviceTimings } from './device.ts';
-import type { MechanicsTimings } from './mechanics.ts';
+import { createMechanics, type MechanicsTimings, type SmartType } from './mechanics.ts';
 import type { ModemTimings, ModemType } from './modem.ts';
 import { isModelId, MODELS, type ModelId } from './models.ts';
 import { isOperatorId, OPERATOR_IDS, type OperatorId } from './operators.ts';
@@ -32,6 +32,8 @@ export interface FleetDevice {
   readonly serverPort?: number;
   readonly modemType?: ModemType;
   readonly bankMap?: string;
+  /** SR-Organizer-Smart hardware type: 52 (lines A–B, 1 modem), 54 (A–C, 1 modem), 55 (A–C, 3 modems; default). */
+  readonly smartType?: SmartType;
   readonly sims: readonly FleetSim[];
   /** Generate cards for the first `count` places (after explicit `sims`). */
   readonly fill?: { readonly count: number; readonly operators: readonly OperatorId[]; readonly registration?: RegistrationBehaviour };
@@ -103,7 +105,7 @@ function parseSim(v: unknown, path: string): FleetSim {
 
 function parseDevice(v: unknown, path: string): FleetDevice[] {
   if (!isObj(v)) throw new FleetError(path, 'must be an object');
-  only(v, path, ['id', 'model', 'count', 'token', 'linkUrl', 'link', 'serverToken', 'serverPort', 'modemType', 'bankMap', 'sims', 'fill']);
+  only(v, path, ['id', 'model', 'count', 'token', 'linkUrl', 'link', 'serverToken', 'serverPort', 'modemType', 'bankMap', 'smartType', 'sims', 'fill']);
   const id = str(v['id'], `${path}.id`, ID);
   if (!isModelId(v['model'])) throw new FleetError(`${path}.model`, `must be one of ${Object.keys(MODELS).join(', ')}`);
   const model = v['model'];
@@ -132,6 +134,11 @@ function parseDevice(v: unknown, path: string): FleetDevice[] {
     base.modemType = v['modemType'];
   }
   if (v['bankMap'] !== undefined) base.bankMap = str(v['bankMap'], `${path}.bankMap`, /^[01]{8}$/);
+  if (v['smartType'] !== undefined) {
+    if (model !== 'sr-organizer-smart') throw new FleetError(`${path}.smartType`, 'only an sr-organizer-smart has a hardware type');
+    if (v['smartType'] !== 52 && v['smartType'] !== 54 && v['smartType'] !== 55) throw new FleetError(`${path}.smartType`, 'must be 52, 54 or 55');
+    base.smartType = v['smartType'];
+  }
   if (v['sims'] !== undefined) {
     if (!Array.isArray(v['sims']) || v['sims'].length > 1024) throw new FleetError(`${path}.sims`, 'must be an array of at most 1024 cards');
     base.sims = v['sims'].map((s, i) => parseSim(s, `${path}.sims[${i}]`));
@@ -148,6 +155,18 @@ function parseDevice(v: unknown, path: string): FleetDevice[] {
       ...(f['registration'] === undefined ? {} : { registration: registration(f['registration'], `${path}.fill.registration`) }),
     };
   }
+  // Every card must have a slot of its own in this model (with its bank map / hardware type).
+  const mech = createMechanics(MODELS[model], {
+    ...(base.bankMap === undefined ? {} : { bankMap: base.bankMap }),
+    ...(base.smartType === undefined ? {} : { smartType: base.smartType }),
+  });
+  const taken = new Set<string>();
+  base.sims.forEach((sim, i) => {
+    const place = mech.canonical(sim.place);
+    if (place === undefined) throw new FleetError(`${path}.sims[${i}].place`, `${sim.place} is not a place of ${MODELS[model].name}`);
+    if (taken.has(place)) throw new FleetError(`${path}.sims[${i}].place`, `${place} holds another card already`);
+    taken.add(place);
+  });
   if (count === 1) return [base];
   return Array.from({ length: count }, (_, i) => ({ ...base, id: `${id}-${i + 1}` }));
 }

@@ -260,23 +260,43 @@ class Box2Mechanics implements Mechanics {
   snapshot(): Record<string, unknown> { return { kind: 'box2', map: this.map, live: this.live.map((l) => ({ ...l })) }; }
 }
 
-// --- SR-Organizer and SMART organizers: lines of cards, one modem per line -----------------------
+// --- SR-Organizer and SMART organizers: lines of cards, one modem per line ---------------------
 
+/**
+ * Lines of 8 cards behind modems. Usually one line per modem (SR-Organizer, SR-Organizer-Smart type
+ * 55, SR-Box-8-Smart); the 1-modem SR-Organizer-Smart types 52 and 54 put 2 or 3 lines behind one
+ * modem, whose card number then runs across them (`B3` = card 11, device-link.md §4.8, §10.4).
+ */
 export class LineMechanics implements Mechanics {
-  /** Card (1-based, 0 = none) in each line's modem. */
+  /** Card (1-based, 0 = none) in each modem. */
   readonly cardOf: number[];
-  constructor(readonly lines: number, readonly cards: number, private readonly letters: boolean) {
+  /** Cards a modem reaches. */
+  readonly cards: number;
+  constructor(
+    /** Modems, each with its own lines. */
+    readonly lines: number,
+    readonly cardsPerLine: number,
+    private readonly letters: boolean,
+    readonly linesPerModem = 1,
+  ) {
     this.cardOf = Array.from({ length: lines }, () => 0);
+    this.cards = cardsPerLine * linesPerModem;
   }
 
-  placeOf(line: number, card: number): string { return this.letters ? `${letterOf(line)}${card}` : `${line}-${card}`; }
+  placeOf(modem: number, card: number): string {
+    const line = (modem - 1) * this.linesPerModem + Math.floor((card - 1) / this.cardsPerLine) + 1;
+    const pos = ((card - 1) % this.cardsPerLine) + 1;
+    return this.letters ? `${letterOf(line)}${pos}` : `${line}-${pos}`;
+  }
 
   canonical(place: string): string | undefined {
     const m = this.letters ? /^([A-Ha-h])0*(\d+)$/.exec(place.trim()) : /^(\d)-(\d+)$/.exec(place.trim());
     if (!m) return undefined;
     const line = this.letters ? columnOf(m[1]!) : Number(m[1]);
-    const card = Number(m[2]);
-    return line >= 1 && line <= this.lines && card >= 1 && card <= this.cards ? this.placeOf(line, card) : undefined;
+    const pos = Number(m[2]);
+    if (line < 1 || line > this.lines * this.linesPerModem || pos < 1 || pos > this.cardsPerLine) return undefined;
+    const modem = Math.ceil(line / this.linesPerModem);
+    return this.placeOf(modem, ((line - 1) % this.linesPerModem) * this.cardsPerLine + pos);
   }
 
   placeFor(m: number): string | undefined {
@@ -284,13 +304,13 @@ export class LineMechanics implements Mechanics {
     return card > 0 ? this.placeOf(m, card) : undefined;
   }
 
-  /** Puts card `card` of line `line` into its modem. */
-  async seat(line: number, card: number, host: MechanicsHost): Promise<boolean> {
-    if (line < 1 || line > this.lines || card < 1 || card > this.cards) return false;
-    if (this.cardOf[line - 1] !== card) {
-      this.cardOf[line - 1] = 0;
+  /** Puts card `card` of modem `modem`'s lines into it. */
+  async seat(modem: number, card: number, host: MechanicsHost): Promise<boolean> {
+    if (modem < 1 || modem > this.lines || card < 1 || card > this.cards) return false;
+    if (this.cardOf[modem - 1] !== card) {
+      this.cardOf[modem - 1] = 0;
       await host.busy(host.timings.organizerSwitchMs);
-      this.cardOf[line - 1] = card;
+      this.cardOf[modem - 1] = card;
     }
     return true;
   }
@@ -302,13 +322,20 @@ export class LineMechanics implements Mechanics {
     return undefined;
   }
 
-  snapshot(): Record<string, unknown> { return { kind: 'lines', lines: this.lines, cards: this.cardOf.slice() }; }
+  snapshot(): Record<string, unknown> { return { kind: 'lines', lines: this.lines * this.linesPerModem, modems: this.lines, cards: this.cardOf.slice() }; }
 }
 
 export interface MechanicsOptions {
   /** SIM-bank presence string for Box-Bank / Box-2-Bank (`modem>map`); default all 8 banks. */
   readonly bankMap?: string;
+  /** SR-Organizer-Smart hardware type (device-link.md §4.1): 52 = 2 lines / 1 modem, 54 = 3 / 1, 55 = 3 / 3 (default). */
+  readonly smartType?: SmartType;
 }
+
+export type SmartType = 52 | 54 | 55;
+
+/** Modems of a SR-Organizer-Smart of that type. */
+export function smartModems(t: SmartType): number { return t === 55 ? 3 : 1; }
 
 export function createMechanics(model: ModelSpec, opts: MechanicsOptions = {}): Mechanics {
   switch (model.mechanics) {
@@ -318,6 +345,10 @@ export function createMechanics(model: ModelSpec, opts: MechanicsOptions = {}): 
     case 'bank': return model.id === 'sr-board' ? new BankMechanics('11111111', true) : new BankMechanics(opts.bankMap ?? '11111111', false);
     case 'box2': return new Box2Mechanics(model.id === 'sr-box-2' ? null : (opts.bankMap ?? '11111111'));
     case 'organizer': return new LineMechanics(2, 8, false);
-    case 'smart': return model.id === 'sr-box-8-smart' ? new LineMechanics(8, 8, true) : new LineMechanics(3, 8, true);
+    case 'smart': {
+      if (model.id === 'sr-box-8-smart') return new LineMechanics(8, 8, true);
+      const t = opts.smartType ?? 55;
+      return t === 55 ? new LineMechanics(3, 8, true) : new LineMechanics(1, 8, true, t === 52 ? 2 : 3);
+    }
   }
 }

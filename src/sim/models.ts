@@ -52,6 +52,7 @@ export const MODELS: Readonly<Record<ModelId, ModelSpec>> = {
   'sr-box-2': { id: 'sr-box-2', name: 'SR-Box-2', family: 'classic', mechanics: 'box2', modems: 2, places: grid(8, 8) },
   'sr-box-2-bank': { id: 'sr-box-2-bank', name: 'SR-Box-2-Bank', family: 'classic', mechanics: 'box2', modems: 2, places: grid(8, 64) },
   'sr-organizer': { id: 'sr-organizer', name: 'SR-Organizer', family: 'classic', mechanics: 'organizer', modems: 2, places: lined(2, 8, '-', false) },
+  // Type 55 (3 lines on 3 modems); a fleet's `smartType` 52 / 54 gives 1 modem (firmware.ts).
   'sr-organizer-smart': { id: 'sr-organizer-smart', name: 'SR-Organizer-Smart', family: 'smart', mechanics: 'smart', modems: 3, places: lined(3, 8, '', true) },
   'sr-box-8-smart': { id: 'sr-box-8-smart', name: 'SR-Box-8-Smart', family: 'smart', mechanics: 'smart', modems: 8, places: lined(8, 8, '', true) },
 };

@@ -183,6 +183,7 @@ export class Simulator {
       modemTimings: { ...DEFAULT_MODEM_TIMINGS, ...t.modem },
       mechanicsTimings: { ...DEFAULT_MECHANICS_TIMINGS, ...t.mechanics },
       ...(fd.bankMap === undefined ? {} : { bankMap: fd.bankMap }),
+      ...(fd.smartType === undefined ? {} : { smartType: fd.smartType }),
       onModemOutput: (m, text) => device?.modemOutput(m, text),
     });
     const explicit = new Set<string>();

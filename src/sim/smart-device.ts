@@ -37,7 +37,7 @@ export class SmartDevice extends SimDevice {
   private get lines(): LineMechanics { return this.hw.mechanics as LineMechanics; }
 
   /** Device type reported to `.set.dev.type` (52/54/55 for organizers, §4.8). */
-  get devType(): string { return this.hw.model.id === 'sr-box-8-smart' ? '88' : '55'; }
+  get devType(): string { return this.hw.model.id === 'sr-box-8-smart' ? '88' : String(this.hw.smartType); }
 
   override start(): void {
     // SMART firmware manages its modems itself: each line's first card goes in, modems power up.

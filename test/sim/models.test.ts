@@ -27,10 +27,10 @@ interface Session {
   number(place: string): string;
 }
 
-async function session(model: ModelId, sims: Array<{ place: string; operator: string }>, body: (s: Session) => Promise<void>): Promise<void> {
+async function session(model: ModelId, sims: Array<{ place: string; operator: string }>, body: (s: Session) => Promise<void>, extra: Record<string, unknown> = {}): Promise<void> {
   const panel = await new PanelStub().start();
   const clock = new FakeClock(Date.UTC(2026, 0, 1, 9, 0, 0));
-  const fleet = parseFleet({ seed: 5, devices: [{ id: 'dev', model, token: TOKEN, sims }] });
+  const fleet = parseFleet({ seed: 5, devices: [{ id: 'dev', model, token: TOKEN, sims, ...extra }] });
   assert.ok(fleet.ok, JSON.stringify(!fleet.ok && fleet.error));
   const sim = new Simulator({ fleet: fleet.value, panelUrl: panel.url, clock });
   const s: Session = {
@@ -257,5 +257,29 @@ for (const model of ['sr-organizer-smart', 'sr-box-8-smart'] as const) {
       assert.ok(await driveUntil(s.sim, s.clock, () => smart(mark).some((m) => m.kind === 'reply' && m.sign === 's1' && m.result === '1')));
       assert.equal(s.sim.network.sent.at(-1)?.text, 'hi');
     });
+  });
+}
+
+for (const type of [52, 54] as const) {
+  test(`sr-organizer-smart type ${type} / one modem behind ${type === 52 ? 2 : 3} lines: the card number runs across them (B3 = card 11)`, async () => {
+    await session('sr-organizer-smart', [{ place: 'B3', operator: 'beeline' }], async (s) => {
+      const smart = (from = 0): ReturnType<typeof parseSmartPayload>[] => s.panel.polls.slice(from).filter((p) => p.step === undefined && p.data !== 'REQUEST').map((p) => parseSmartPayload(p.data));
+      let mark = s.panel.polls.length;
+      s.panel.enqueue(TOKEN, '.set.dev.type:sign=SRN_init');
+      assert.ok(await driveUntil(s.sim, s.clock, () => smart(mark).some((m) => m.kind === 'reply' && m.sign === 'SRN_init' && m.result === String(type))), 'the type is reported');
+      assert.equal(s.sim.devices.get('dev')!.hw.modems.length, 1);
+      mark = s.panel.polls.length;
+      s.panel.enqueue(TOKEN, 'modem.card:11');
+      assert.ok(await driveUntil(s.sim, s.clock, () => smart(mark).some((m) => m.kind === 'state' && m.modem === 1 && m.code === 1 && m.card === '11')), 'card 11 (B3) registers on modem 1');
+      mark = s.panel.polls.length;
+      assert.ok(s.sim.sendSms({ to: s.number('B3'), from: 'Beeline', text: 'hi' }).ok);
+      assert.ok(await driveUntil(s.sim, s.clock, () => smart(mark).some((m) => m.kind === 'alert' && m.event === 'sms')));
+      const sms = smart(mark).find((m) => m.kind === 'alert' && m.event === 'sms');
+      assert.ok(sms?.kind === 'alert' && sms.modem === 1 && sms.fields['card'] === '11' && sms.result === 'hi');
+      s.panel.enqueue(TOKEN, `.modem.card:${type === 52 ? 17 : 25}:sign=past`);
+      assert.ok(await driveUntil(s.sim, s.clock, () => smart(mark).some((m) => m.kind === 'reply' && m.sign === 'past')));
+      assert.ok(smart(mark).some((m) => m.kind === 'reply' && m.sign === 'past' && m.result === 'NULL'), 'a card past the last line is refused');
+      assert.equal(s.sim.devices.get('dev')!.hw.modem(1)!.sim?.msisdn, s.number('B3'), 'the modem keeps B3');
+    }, { smartType: type });
   });
 }
