@@ -4,9 +4,11 @@
  * with. Idempotent over an existing database: an aggregator already there under the device's id as
  * title gets a fresh link token (tokens are stored hashed), existing cards are kept, and an existing
  * pool gets a new key. Server-mode devices (device-link.md §2.5) are registered with link mode
- * `server`, their listening address and local token, so call `Simulator.listen()` first.
+ * `server`, their listening address and local token, so call `Simulator.listen()` first. Bank maps
+ * and the SR-Organizer-Smart hardware type go in as aggregator settings.
  * Only HTTP — the simulator stays a client of the panel like real hardware.
  */
+import type { Hardware } from './firmware.ts';
 import { OPERATORS } from './operators.ts';
 import type { Simulator, TokenMap } from './simulator.ts';
 
@@ -57,6 +59,25 @@ function items(r: Reply): Array<Record<string, unknown>> {
 
 const brief = (r: Reply): string => `HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 160)}`;
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The aggregator settings the panel must know to address this hardware: the bank map of a
+ * Box-Bank / Box-2-Bank (the panel's default is one bank, the simulator's all eight) and the
+ * hardware type of an SR-Organizer-Smart.
+ */
+function panelSettings(hw: Hardware): Record<string, string | number> | undefined {
+  const id = hw.model.id;
+  if (id === 'sr-box-bank' || id === 'sr-box-2-bank') {
+    const map = hw.mechanics.snapshot()['map'];
+    return typeof map === 'string' ? { bankMap: map } : undefined;
+  }
+  if (id === 'sr-organizer-smart') return { smartType: hw.smartType };
+  return undefined;
+}
+
 /** Registers every device of the simulator (before it starts) and its cards. */
 export async function registerFleet(sim: Simulator, o: RegisterOptions): Promise<RegisterResult> {
   const tokens: RegisterOutcome['tokens'] = {};
@@ -71,18 +92,25 @@ export async function registerFleet(sim: Simulator, o: RegisterOptions): Promise
       const server = sim.serverLink(d.id);
       if (server && server.address === null) return { ok: false, error: { code: 'REGISTER_FAILED', message: `aggregator ${d.id}: server mode, but the simulator is not listening yet (call listen() first)` } };
       const link = server ? { linkMode: 'server', serverIp: server.address, serverToken: server.token } : {};
+      const settings = panelSettings(d.hw);
       const old = existing.get(d.id);
       // The panel answers the model by its display name (`SR-Board`) or id (`sr-board`).
       const sameModel = old !== undefined && [d.hw.model.id, d.hw.model.name.toLowerCase()].includes(String(old['model']).toLowerCase());
       const r = old && sameModel
         ? await call(o, 'POST', `/aggregators/${encodeURIComponent(String(old['id']))}/link-token`)
-        : await call(o, 'POST', '/aggregators', { model: d.hw.model.id, title: d.id, ...link });
+        : await call(o, 'POST', '/aggregators', { model: d.hw.model.id, title: d.id, ...link, ...(settings ? { settings } : {}) });
       if (r.status !== 201 && r.status !== 200) return { ok: false, error: { code: 'REGISTER_FAILED', message: `aggregator ${d.id}: ${brief(r)}` } };
       const id = field(r.json, 'aggregator', 'id') ?? old?.['id'];
-      if (old && sameModel && server) {
-        // The address changes from run to run (any free port): point the existing aggregator at it.
-        const p = await call(o, 'PATCH', `/aggregators/${encodeURIComponent(String(old['id']))}`, link);
-        if (p.status !== 200) return { ok: false, error: { code: 'REGISTER_FAILED', message: `aggregator ${d.id}: ${brief(p)}` } };
+      if (old && sameModel) {
+        // The address changes from run to run (any free port), and the fleet file may have changed
+        // the bank map or hardware type: point the existing aggregator at what runs now.
+        const had = isRecord(old['settings']) ? old['settings'] : {};
+        const changed = settings !== undefined && Object.entries(settings).some(([k, v]) => had[k] !== v);
+        const patch = { ...link, ...(changed ? { settings: { ...had, ...settings } } : {}) };
+        if (Object.keys(patch).length > 0) {
+          const p = await call(o, 'PATCH', `/aggregators/${encodeURIComponent(String(old['id']))}`, patch);
+          if (p.status !== 200) return { ok: false, error: { code: 'REGISTER_FAILED', message: `aggregator ${d.id}: ${brief(p)}` } };
+        }
       }
       const token = field(r.json, 'token');
       const linkUrl = field(r.json, 'linkUrl');

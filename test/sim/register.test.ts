@@ -12,10 +12,11 @@ import { Simulator } from '../../src/sim/simulator.ts';
 import { startDemo } from '../../src/sim/demo.ts';
 import { startPanel } from '../admin/support.ts';
 
-const fleetOf = () => {
+const fleetOf = (smartType: 52 | 54 = 54) => {
   const f = parseFleet({ seed: 4, timings: { device: { pollMs: 200, jitterMs: 50 } }, devices: [
     { id: 'reg-board', model: 'sr-board', sims: [{ place: 'A1', operator: 'mts' }, { place: 'B1', operator: 'tele2' }] },
-    { id: 'reg-smart', model: 'sr-organizer-smart', fill: { count: 2 } },
+    { id: 'reg-smart', model: 'sr-organizer-smart', smartType, fill: { count: 2 } },
+    { id: 'reg-bank', model: 'sr-box-bank', bankMap: '11000000' },
   ] });
   assert.ok(f.ok);
   return f.value;
@@ -27,27 +28,33 @@ test('register / aggregators and cards through /api/v1; the devices are heard on
     const sim = new Simulator({ fleet: fleetOf(), panelUrl: p.origin });
     const r = await registerFleet(sim, { panelUrl: p.origin, adminToken: p.admin });
     assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
-    assert.deepEqual(Object.keys(r.value.tokens).sort(), ['reg-board', 'reg-smart']);
+    assert.deepEqual(Object.keys(r.value.tokens).sort(), ['reg-bank', 'reg-board', 'reg-smart']);
     assert.equal(r.value.cards, 4, JSON.stringify(r.value.warnings));
     sim.setLinks(tokenMap(r.value));
     sim.start();
     let heard = 0;
-    for (let i = 0; i < 300 && heard < 2; i++) {
+    for (let i = 0; i < 300 && heard < 3; i++) {
       await new Promise((res) => setTimeout(res, 100));
       heard = [...sim.devices.values()].filter((d) => d.stats.polls > 1 && d.stats.httpErrors === 0).length;
     }
     await sim.stop();
-    assert.equal(heard, 2, 'both devices poll the real link endpoint without errors');
-    const aggs = (await p.call('GET', '/aggregators', { token: p.admin })).body.items as Array<{ title: string; id: number }>;
-    assert.deepEqual(aggs.map((a) => a.title).sort(), ['reg-board', 'reg-smart']);
+    assert.equal(heard, 3, 'every device polls the real link endpoint without errors');
+    type Agg = { title: string; id: number; settings: Record<string, unknown> };
+    const aggs = (await p.call('GET', '/aggregators', { token: p.admin })).body.items as Agg[];
+    assert.deepEqual(aggs.map((a) => a.title).sort(), ['reg-bank', 'reg-board', 'reg-smart']);
+    const settings = (title: string, list: Agg[]) => list.find((a) => a.title === title)!.settings;
+    assert.equal(settings('reg-smart', aggs)['smartType'], 54, 'the panel knows the hardware type');
+    assert.equal(settings('reg-bank', aggs)['bankMap'], '11000000', 'the panel knows the banks (its default is one)');
     const cards = await p.call('GET', '/cards', { token: p.admin });
     assert.equal(cards.status, 200);
 
-    const again = await registerFleet(new Simulator({ fleet: fleetOf(), panelUrl: p.origin }), { panelUrl: p.origin, adminToken: p.admin });
+    const again = await registerFleet(new Simulator({ fleet: fleetOf(52), panelUrl: p.origin }), { panelUrl: p.origin, adminToken: p.admin });
     assert.ok(again.ok, JSON.stringify(!again.ok && again.error));
     assert.equal(again.value.cards, 0, 'the cards are already there');
-    const aggs2 = (await p.call('GET', '/aggregators', { token: p.admin })).body.items as unknown[];
-    assert.equal(aggs2.length, 2, 'no duplicate aggregators');
+    const aggs2 = (await p.call('GET', '/aggregators', { token: p.admin })).body.items as Agg[];
+    assert.equal(aggs2.length, 3, 'no duplicate aggregators');
+    assert.equal(settings('reg-smart', aggs2)['smartType'], 52, 'a changed hardware type is patched');
+    assert.equal(settings('reg-bank', aggs2)['bankMap'], '11000000');
     assert.notEqual(again.value.tokens['reg-board']!.token, r.value.tokens['reg-board']!.token, 'a fresh link token');
 
     const refused = await registerFleet(new Simulator({ fleet: fleetOf(), panelUrl: p.origin }), { panelUrl: p.origin, adminToken: 'nope' });
