@@ -306,7 +306,7 @@ export class LineMechanics implements Mechanics {
 
   /** Puts card `card` of modem `modem`'s lines into it. */
   async seat(modem: number, card: number, host: MechanicsHost): Promise<boolean> {
-    if (modem < 1 || modem > this.lines || card < 1 || card > this.cards) return false;
+    if (!Number.isInteger(modem) || !Number.isInteger(card) || modem < 1 || modem > this.lines || card < 1 || card > this.cards) return false;
     if (this.cardOf[modem - 1] !== card) {
       this.cardOf[modem - 1] = 0;
       await host.busy(host.timings.organizerSwitchMs);

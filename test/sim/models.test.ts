@@ -279,6 +279,9 @@ for (const type of [52, 54] as const) {
       s.panel.enqueue(TOKEN, `.modem.card:${type === 52 ? 17 : 25}:sign=past`);
       assert.ok(await driveUntil(s.sim, s.clock, () => smart(mark).some((m) => m.kind === 'reply' && m.sign === 'past')));
       assert.ok(smart(mark).some((m) => m.kind === 'reply' && m.sign === 'past' && m.result === 'NULL'), 'a card past the last line is refused');
+      s.panel.enqueue(TOKEN, '.modem.card:abc:sign=junk');
+      assert.ok(await driveUntil(s.sim, s.clock, () => smart(mark).some((m) => m.kind === 'reply' && m.sign === 'junk')));
+      assert.ok(smart(mark).some((m) => m.kind === 'reply' && m.sign === 'junk' && m.result === 'NULL'), 'a card that is not a number is refused');
       assert.equal(s.sim.devices.get('dev')!.hw.modem(1)!.sim?.msisdn, s.number('B3'), 'the modem keeps B3');
     }, { smartType: type });
   });
