@@ -2,9 +2,10 @@
  * Scale of the simulator (not a test): 1 000 simulated SR-Boards × 64 SIMs in this process, polling
  * at the real 3 s cadence (± 1 s jitter) for ~30 s against a trivial link endpoint running in a
  * child process (idle answers, plus a seating chain first and `modem>sms:0` / `modem>pack` now and
- * then). Prints this process's CPU use (share of one core) and RSS.
+ * then), while the network delivers SMS to registered SIMs (10/s by default, every tenth a
+ * 2-part Cyrillic text). Prints this process's CPU use (share of one core) and RSS.
  *
- *   npm run bench -- sim-scale            (SIM_DEVICES, SIM_SECONDS override the defaults)
+ *   npm run bench -- sim-scale            (SIM_DEVICES, SIM_SECONDS, SIM_SMS_PER_S override the defaults)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,7 +14,8 @@ import { Simulator } from '../src/sim/simulator.ts';
 
 const DEVICES = Number(process.env['SIM_DEVICES'] ?? 1000);
 const SECONDS = Number(process.env['SIM_SECONDS'] ?? 30);
-const WARMUP_S = 20; // boot and the seating chain (8 × modem>card) first
+const SMS_PER_S = Number(process.env['SIM_SMS_PER_S'] ?? 10);
+const WARMUP_S = 30; // boot, the seating chain (8 × modem>card, ~13 s) and registration first
 
 // The endpoint: a few lines of plain node:http in another process, so its CPU is not counted here.
 const endpoint = `
@@ -47,18 +49,34 @@ async function main(): Promise<void> {
   sim.start();
   await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
   const pollsAtStart = [...sim.devices.values()].reduce((a, d) => a + d.stats.polls, 0);
+  const commandsAtStart = [...sim.devices.values()].reduce((a, d) => a + d.stats.commands, 0);
   const cpu0 = process.cpuUsage();
   const wall0 = process.hrtime.bigint();
   let maxRss = 0;
   const sampler = setInterval(() => { maxRss = Math.max(maxRss, process.memoryUsage().rss); }, 500);
+  // Incoming SMS for the SIMs the seated modems registered (+CMTI, then listed by modem>sms:0).
+  const all = sim.network.allSims().map((s) => s.msisdn);
+  let reachable: string[] = [];
+  const long = 'Ваш код подтверждения 482913. Никому не сообщайте его, даже сотрудникам банка. Срок действия 5 минут.';
+  let sms = 0;
+  let smsRefused = 0;
+  const sender = SMS_PER_S > 0 ? setInterval(() => {
+    // The seated modems finish registering during the first seconds: look again now and then.
+    if (sms % 50 === 0 || reachable.length === 0) reachable = all.filter((n) => sim.network.isAttached(n));
+    if (reachable.length === 0) return;
+    const r = sim.sendSms({ to: reachable[(sms * 7919) % reachable.length]!, from: sms % 2 ? 'Bank' : '+79031234567', text: sms % 10 === 9 ? long : `Code ${1000 + (sms % 9000)}` });
+    sms++;
+    if (!r.ok) smsRefused++;
+  }, 1000 / SMS_PER_S) : undefined;
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  clearInterval(sender);
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpu0);
   const wallMs = Number(process.hrtime.bigint() - wall0) / 1e6;
   const devices = [...sim.devices.values()];
   const polls = devices.reduce((a, d) => a + d.stats.polls, 0) - pollsAtStart;
   const errors = devices.reduce((a, d) => a + d.stats.httpErrors, 0);
-  const commands = devices.reduce((a, d) => a + d.stats.commands, 0);
+  const commands = devices.reduce((a, d) => a + d.stats.commands, 0) - commandsAtStart;
   const sims = sim.network.allSims().length;
   const registered = devices.reduce((a, d) => a + d.hw.modems.filter((m) => m.registered).length, 0);
   await sim.stop();
@@ -66,6 +84,7 @@ async function main(): Promise<void> {
   const cores = (cpu.user + cpu.system) / 1000 / wallMs;
   console.log(`sim-scale: ${DEVICES} devices × 64 SIMs (${sims} SIMs, ${DEVICES * 8} modems, ${registered} registered), built in ${built} ms`);
   console.log(`sim-scale: ${(wallMs / 1000).toFixed(1)} s measured after ${WARMUP_S} s warm-up: ${polls} polls (${(polls / (wallMs / 1000)).toFixed(0)}/s; ≈ ${(DEVICES / 3).toFixed(0)}/s when idle, fewer while devices execute modem>sms / modem>pack and do not poll), ${commands} commands executed, ${errors} HTTP errors`);
+  console.log(`sim-scale: ${sms} SMS delivered by the network to ${reachable.length} registered SIMs (${smsRefused} refused)`);
   console.log(`sim-scale: CPU ${(cores * 100).toFixed(1)} % of one core (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms); RSS max ${(maxRss / 2 ** 20).toFixed(0)} MiB`);
   console.log(`sim-scale: targets — under one core: ${cores < 1 ? 'yes' : 'NO'}; under 1 GB RSS: ${maxRss < 2 ** 30 ? 'yes' : 'NO'}`);
 }
