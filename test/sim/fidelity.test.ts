@@ -11,7 +11,7 @@ import { FakeClock } from '../../src/lib/clock.ts';
 import { decodePdu, parsePackAnswer } from '../../src/codec/index.ts';
 import { parseFleet } from '../../src/sim/fleet.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
-import { readFixtureJson } from '../support/fixtures.ts';
+import { readFixtureJson, readFixtureText } from '../support/fixtures.ts';
 import { PanelStub } from './support/panel-stub.ts';
 import { drive, driveUntil } from './support/drive.ts';
 import { answerClass, commandShape, readClassicLog, type LogEntry } from './support/link-log.ts';
@@ -188,4 +188,53 @@ test('link_1.log 66–88, 101–103, 173–174 / modem>pack and modem>sms answer
     sim.fault('board', { kind: 'modem-dead', modem: 2 });
     assert.equal((await run('modem>sms:0'))[0], raw.get('sr-modem-sms-answer-1'));
   });
+});
+
+/** Keys in order, plus what kind of message it is: `state:1`, `state:-1`, `reply`, `alert:ussd`, … */
+function smartSignature(json: string): string | undefined {
+  let o: unknown;
+  try { o = JSON.parse(json); } catch { return undefined; }
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
+  const r = o as Record<string, unknown>;
+  const kind = r['type'] === 'state' ? `state:${r['result']}` : r['type'] === 'alert' ? `alert:${r['event']}` : 'reply';
+  return `${kind} ${Object.keys(r).join(',')}`;
+}
+
+test('link_1.log 6789– and link_2.log / SMART JSON messages of a simulated SR-Organizer-Smart carry the logged keys in the logged order', async () => {
+  const logged = new Set<string>();
+  for (const file of ['device-logs/link_1.log', 'device-logs/link_2.log']) {
+    for (const m of readFixtureText(file).matchAll(/ IN > (\{.*\}) OUT > /g)) {
+      const sig = smartSignature(m[1]!);
+      if (sig) logged.add(sig);
+    }
+  }
+  // Every kind the real firmware sent: replies, state -1 / 1 (registered, with ICCID and names) / 6 (empty slot), the ussd alert.
+  assert.deepEqual([...logged].map((s) => s.split(' ')[0]).sort(), ['alert:ussd', 'reply', 'state:-1', 'state:1', 'state:6']);
+  const panel = await new PanelStub().start();
+  const clock = new FakeClock(Date.UTC(2022, 9, 21, 15, 15, 0));
+  const token = '1000000002';
+  // As in link_2.log: three lines, a MegaFon card in modem 3 that answers *205# with its number; line 2's card 2 is empty.
+  const fleet = parseFleet({ seed: 12, devices: [{ id: 'org', model: 'sr-organizer-smart', token, sims: [{ place: 'A1', operator: 'megafon' }, { place: 'B1', operator: 'beeline' }, { place: 'C1', operator: 'megafon' }] }] });
+  assert.ok(fleet.ok);
+  const sim = new Simulator({ fleet: fleet.value, panelUrl: panel.url, clock });
+  sim.start();
+  try {
+    const seen = (): Set<string> => new Set(panel.unsolicited(token).map(smartSignature).filter((s): s is string => s !== undefined));
+    const run = async (cmd: string, until: (s: Set<string>) => boolean): Promise<void> => {
+      panel.enqueue(token, cmd);
+      assert.ok(await driveUntil(sim, clock, () => until(seen())), `nothing after ${cmd}`);
+    };
+    const has = (kind: string) => (s: Set<string>): boolean => [...s].some((x) => x.startsWith(kind + ' '));
+    assert.ok(await driveUntil(sim, clock, () => has('state:1')(seen())), 'the modems register their first cards');
+    await run('.answer.clear:sign=test', has('reply'));
+    await run('ussd:*205#,3', has('alert:ussd'));
+    await run('modem2.card:2', has('state:6'));
+    const ussd = panel.unsolicited(token).map((d) => { try { return JSON.parse(d) as Record<string, string>; } catch { return null; } }).find((o) => o?.['event'] === 'ussd');
+    assert.match(ussd!['result']!, /^Мой основной номер: \d{10}$/, 'the MegaFon number answer as logged (link_2.log)');
+    const mine = seen();
+    for (const sig of logged) assert.ok(mine.has(sig), `the simulator never sent "${sig}" (it sent ${[...mine].join(' | ')})`);
+  } finally {
+    await sim.stop();
+    await panel.stop();
+  }
 });
