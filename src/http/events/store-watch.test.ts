@@ -210,3 +210,31 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     }
   });
 }
+
+test('store watch / postgres: a watch taking over from a dead one starts where that one stopped publishing', async () => {
+  const store = await createTestStore('postgres');
+  try {
+    const clock = new FakeClock(Date.UTC(2026, 0, 1));
+    const ctx = { db: store.db, clock };
+    const a = await createAggregator(ctx, { model: 'SR-Box-8', title: 'box' });
+    assert.ok(a.ok);
+    const c = await createCard(ctx, { aggregatorId: a.value.aggregator.id, place: 'A', number: '79990000001' });
+    assert.ok(c.ok);
+    const row = (text: string) => ({ card_id: c.value.id, number: '79990000001', sender: 'Bank', text, sent_at: null, received_at: clock.now() });
+    await store.db.insertInto('sms').values(row('history')).execute();
+    const texts: string[] = [];
+    const bus = createEventBus({ clock });
+    bus.subscribe((e) => { if (e.type === 'sms.received') texts.push(e.text); });
+    const first = await startStoreWatch({ store, clock, bus, intervalMs: 1000, flipCheckMs: 60_000, safetyNetMs: 60_000 });
+    await store.db.insertInto('sms').values(row('seen by the first')).execute();
+    await first.tick();
+    first.stop(); // its node dies
+    await store.db.insertInto('sms').values(row('stored during the takeover')).execute();
+    const second = await startStoreWatch({ store, clock, bus, intervalMs: 1000, flipCheckMs: 60_000, safetyNetMs: 60_000 });
+    await second.tick();
+    assert.deepEqual(texts, ['seen by the first', 'stored during the takeover']);
+    second.stop();
+  } finally {
+    await store.close();
+  }
+});

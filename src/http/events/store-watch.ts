@@ -38,6 +38,8 @@ export interface StoreWatchOptions {
 }
 
 export const FLIP_CHECK_MS = 5_000;
+/** The `settings` key under which the watch keeps the last SMS and call ids it published. */
+export const PUBLISHED_KEY = 'store_watch.published';
 /** PostgreSQL: how far back each look at updated_at starts (writers commit out of time order). */
 export const UPDATED_AT_LAG_MS = 3_000;
 /**
@@ -58,10 +60,17 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
   const interval = o.intervalMs ?? 1000;
   const maxId = async (table: 'sms' | 'calls') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.max('id').as('m')).executeTakeFirst())?.m ?? 0);
+  /**
+   * PostgreSQL: the watch is a cluster singleton, and the node that takes it over from a dead one
+   * must start where that one stopped publishing, not at the newest id (the SMS stored in between
+   * would never reach a page). The holder keeps that point in `settings` as it moves.
+   */
+  const resumable = o.store.dialect !== 'sqlite';
+  const saved = resumable ? await readPublished() : null;
   // Ids may become visible out of order on PostgreSQL (./id-watermark.ts).
   const trackHoles = o.store.dialect !== 'sqlite';
-  const smsIds = new IdWatermark({ start: await maxId('sms'), trackHoles });
-  const callIds = new IdWatermark({ start: await maxId('calls'), trackHoles });
+  const smsIds = new IdWatermark({ start: saved?.sms ?? await maxId('sms'), trackHoles });
+  const callIds = new IdWatermark({ start: saved?.calls ?? await maxId('calls'), trackHoles });
   const newIds = (column: 'sms.id' | 'calls.id', q: { after: number; holes: number[] }) => q.holes.length === 0
     ? sql<SqlBool>`${sql.ref(column)} > ${q.after}`
     : sql<SqlBool>`(${sql.ref(column)} > ${q.after} or ${sql.ref(column)} in (${sql.join(q.holes)}))`;
@@ -108,6 +117,22 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
     cursor.settle();
   }
 
+  async function readPublished(): Promise<{ sms: number; calls: number } | null> {
+    const row = await db.selectFrom('settings').select('value').where('key', '=', PUBLISHED_KEY).executeTakeFirst();
+    try {
+      const v = row ? JSON.parse(row.value) as { sms?: unknown; calls?: unknown } : null;
+      return v && Number.isSafeInteger(v.sms) && Number.isSafeInteger(v.calls) ? { sms: v.sms as number, calls: v.calls as number } : null;
+    } catch { return null; }
+  }
+  let savedState = saved ? JSON.stringify(saved) : '';
+  async function savePublished(now: number): Promise<void> {
+    const value = JSON.stringify({ sms: smsIds.last, calls: callIds.last });
+    if (value === savedState) return;
+    await db.insertInto('settings').values({ key: PUBLISHED_KEY, value, updated_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now })).execute();
+    savedState = value;
+  }
+
   async function once(): Promise<void> {
     const now = o.clock.now();
     const smsQuery = smsIds.query(now);
@@ -126,6 +151,7 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       if (!callIds.accept(c.id, now)) continue;
       o.bus.publish({ type: 'call.incoming', callId: c.id, cardId: c.card_id, aggregatorId: c.aggregator_id, place: c.place, number: c.number, caller: c.caller, at: c.at });
     }
+    if (resumable) await savePublished(now);
     await readChanges(cardChanges, (from) => db.selectFrom('card_online').innerJoin('cards', 'cards.id', 'card_online.card_id')
       .select(['card_online.card_id as id', 'card_online.aggregator_id', 'card_online.position', 'card_online.channel', 'card_online.status_code', 'card_online.updated_at', 'cards.place', 'cards.number'])
       // Every writer of status_at sets updated_at too (index card_online_updated_ix).
