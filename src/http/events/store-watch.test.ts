@@ -110,20 +110,25 @@ test('store watch / a task state the bus already carried is not published again;
   }
 });
 
-test('store watch / postgres: an SMS whose transaction commits after a later id became visible is still published, once', async () => {
+/** A PostgreSQL test store holding one SR-Box-8 with one card. */
+async function boxWithOneCard() {
   const store = await createTestStore('postgres');
+  const clock = new FakeClock(Date.UTC(2026, 0, 1));
+  const a = await createAggregator({ db: store.db, clock }, { model: 'SR-Box-8', title: 'box' });
+  assert.ok(a.ok);
+  const c = await createCard({ db: store.db, clock }, { aggregatorId: a.value.aggregator.id, place: 'A', number: '79990000001' });
+  assert.ok(c.ok);
+  return { store, clock, cardId: c.value.id };
+}
+
+test('store watch / postgres: an SMS whose transaction commits after a later id became visible is still published, once', async () => {
+  const { store, clock, cardId } = await boxWithOneCard();
   try {
-    const clock = new FakeClock(Date.UTC(2026, 0, 1));
-    const ctx = { db: store.db, clock };
-    const a = await createAggregator(ctx, { model: 'SR-Box-8', title: 'box' });
-    assert.ok(a.ok);
-    const c = await createCard(ctx, { aggregatorId: a.value.aggregator.id, place: 'A', number: '79990000001' });
-    assert.ok(c.ok);
     const bus = createEventBus({ clock });
     const texts: string[] = [];
     bus.subscribe((e) => { if (e.type === 'sms.received') texts.push(e.text); });
     const watch = await startStoreWatch({ store, clock, bus, intervalMs: 1000, flipCheckMs: 60_000, safetyNetMs: 60_000 });
-    const row = (text: string) => ({ card_id: c.value.id, number: '79990000001', sender: 'Bank', text, sent_at: null, received_at: clock.now() });
+    const row = (text: string) => ({ card_id: cardId, number: '79990000001', sender: 'Bank', text, sent_at: null, received_at: clock.now() });
     // The slow transaction takes its id first and commits last (two nodes' intakes, in effect).
     let release!: () => void;
     const gate = new Promise<void>((r) => { release = r; });
@@ -212,15 +217,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 }
 
 test('store watch / postgres: a watch taking over from a dead one starts where that one stopped publishing', async () => {
-  const store = await createTestStore('postgres');
+  const { store, clock, cardId } = await boxWithOneCard();
   try {
-    const clock = new FakeClock(Date.UTC(2026, 0, 1));
-    const ctx = { db: store.db, clock };
-    const a = await createAggregator(ctx, { model: 'SR-Box-8', title: 'box' });
-    assert.ok(a.ok);
-    const c = await createCard(ctx, { aggregatorId: a.value.aggregator.id, place: 'A', number: '79990000001' });
-    assert.ok(c.ok);
-    const row = (text: string) => ({ card_id: c.value.id, number: '79990000001', sender: 'Bank', text, sent_at: null, received_at: clock.now() });
+    const row = (text: string) => ({ card_id: cardId, number: '79990000001', sender: 'Bank', text, sent_at: null, received_at: clock.now() });
     await store.db.insertInto('sms').values(row('history')).execute();
     const texts: string[] = [];
     const bus = createEventBus({ clock });
