@@ -210,9 +210,10 @@ describe('postgres: cluster of three nodes', () => {
         const missed = rows.filter((r) => !ids.includes(r.id)).map((r) => r.id);
         coverage.push(`${id} ${events.length}/${rows.length}${missed.length ? ` (missed ${missed.join(',')})` : ''}`);
       }
-      // Completeness is reported, not asserted: a node taking the store watch over
-      // (src/http/events/store-watch.ts) starts from the newest id, so SMS committed between the
-      // dead holder's last read and the takeover are never announced (issue #7 audit findings).
+      // Completeness is reported, not asserted: a node taking the store watch over starts where the
+      // dead holder stopped publishing (src/http/events/store-watch.ts keeps that point in settings),
+      // but how soon after the takeover the last SMS reach the pages depends on the machine's load,
+      // and this test does not wait on timing.
       console.log(`# cluster: live SMS events per surviving page: ${coverage.join('; ')}`);
       assert.ok(relayed > 0, `a page showed SMS published on another node (LISTEN/NOTIFY): ${coverage.join('; ')}`);
     } catch (e) {
