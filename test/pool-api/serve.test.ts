@@ -1,4 +1,4 @@
-/** `simnav serve` end to end: migrates a fresh SQLite file, answers, logs no secrets, stops on SIGTERM. */
+/** `simnav serve` end to end, on SQLite (a fresh file it migrates) and PostgreSQL: answers, logs no secrets, stops on SIGTERM. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -9,13 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/open-store.ts';
 import { createPoolService } from '../../src/domain/pools/service.ts';
 import { realClock } from '../../src/lib/clock.ts';
+import { createTestStore, testDialects } from '../../src/store/testing.ts';
 
 const bin = fileURLToPath(new URL('../../bin/simnav.mjs', import.meta.url));
 
-describe('simnav serve', () => {
-  it('serve / starts on a fresh database, answers the pool API, keeps keys and SMS text out of its logs, stops on SIGTERM', async () => {
+for (const dialect of testDialects()) describe(`${dialect}: simnav serve`, () => {
+  it(`${dialect}: serve / starts on a fresh database, answers the pool API, keeps keys and SMS text out of its logs, stops on SIGTERM`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'simnav-serve-'));
-    const db = `sqlite:${join(dir, 'panel.db')}`;
+    const pg = dialect === 'postgres' ? await createTestStore('postgres') : null;
+    const db = pg ? pg.url : `sqlite:${join(dir, 'panel.db')}`;
     const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db, '--log-level', 'debug'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
@@ -43,7 +45,8 @@ describe('simnav serve', () => {
       assert.ok(!out.includes(secretText), 'SMS text reached the log');
       assert.match(out, /"path":"\/api\/handler.php"/);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null) { child.kill('SIGKILL'); await exited; }
+      await pg?.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
