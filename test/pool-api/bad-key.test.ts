@@ -4,13 +4,14 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/lib/clock.ts';
 import { startPanel, call, addAggregator, addCards, addPool } from './support.ts';
 import type { Panel } from './support.ts';
+import { testDialects } from '../../src/store/testing.ts';
 
-describe('pool api BAD_KEY limit', () => {
+for (const dialect of testDialects()) describe(`${dialect}: pool api BAD_KEY limit`, () => {
   let p: Panel;
   let key: string;
   const clock = new FakeClock(Date.now());
   before(async () => {
-    p = await startPanel('sqlite', { clock, badKey: { limit: 3, windowMs: 60_000, delayMs: 1_000, maxWaiting: 4 } });
+    p = await startPanel(dialect, { clock, badKey: { limit: 3, windowMs: 60_000, delayMs: 1_000, maxWaiting: 4 } });
     const a = await addAggregator(p, 'SR-Nano-500');
     key = (await addPool(p, await addCards(p, a, [{ place: 'A0', number: '79010000001' }]))).key;
   });
