@@ -1,5 +1,5 @@
 /**
- * Long fuzz run of every codec entry point (the suite runs 115 000 inputs; this runs as many as
+ * Long fuzz run of every codec entry point (the suite runs 155 000 inputs; this runs as many as
  * you ask). Usage: node --import tsx scripts/fuzz-codec.ts [runs per weight unit = 20000] [seed]
  * Exits 1 with the counterexample (and the seed to replay it) when a decoder throws or returns a
  * malformed Result.
