@@ -48,7 +48,6 @@ const EXT_CHARS: readonly string[] = Array.from({ length: 128 }, (_, i) => {
   return i === GSM7_ESCAPE ? ' ' : DEFAULT_CHARS[i]!;
 });
 
-
 /**
  * The septets that encode `text` (escape pairs for extension characters), or `null` when a
  * character is in neither table.

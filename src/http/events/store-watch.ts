@@ -61,21 +61,21 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
   const maxId = async (table: 'sms' | 'calls') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.max('id').as('m')).executeTakeFirst())?.m ?? 0);
   /**
-   * PostgreSQL: the watch is a cluster singleton, and the node that takes it over from a dead one
-   * must start where that one stopped publishing, not at the newest id (the SMS stored in between
-   * would never reach a page). The holder keeps that point in `settings` as it moves.
+   * PostgreSQL is where several writers commit in parallel and the watch is a cluster singleton:
+   * - ids and updated_at values become visible out of order (./id-watermark.ts, ./change-cursor.ts);
+   * - the node that takes the watch over from a dead one must start where that one stopped
+   *   publishing, not at the newest id (the SMS stored in between would never reach a page), so
+   *   the holder keeps that point in `settings` as it moves.
+   * SQLite has one writer in one process: neither applies.
    */
-  const resumable = o.store.dialect !== 'sqlite';
-  const saved = resumable ? await readPublished() : null;
-  // Ids may become visible out of order on PostgreSQL (./id-watermark.ts).
-  const trackHoles = o.store.dialect !== 'sqlite';
-  const smsIds = new IdWatermark({ start: saved?.sms ?? await maxId('sms'), trackHoles });
-  const callIds = new IdWatermark({ start: saved?.calls ?? await maxId('calls'), trackHoles });
+  const concurrentWriters = o.store.dialect !== 'sqlite';
+  const saved = concurrentWriters ? await readPublished() : null;
+  const smsIds = new IdWatermark({ start: saved?.sms ?? await maxId('sms'), trackHoles: concurrentWriters });
+  const callIds = new IdWatermark({ start: saved?.calls ?? await maxId('calls'), trackHoles: concurrentWriters });
   const newIds = (column: 'sms.id' | 'calls.id', q: { after: number; holes: number[] }) => q.holes.length === 0
     ? sql<SqlBool>`${sql.ref(column)} > ${q.after}`
     : sql<SqlBool>`(${sql.ref(column)} > ${q.after} or ${sql.ref(column)} in (${sql.join(q.holes)}))`;
-  // Card states and task rows by updated_at (./change-cursor.ts), looking back on PostgreSQL.
-  const lagMs = trackHoles ? UPDATED_AT_LAG_MS : 0;
+  const lagMs = concurrentWriters ? UPDATED_AT_LAG_MS : 0;
   const cardChanges = new ChangeCursor({ start: o.clock.now(), lagMs });
   const taskChanges = new ChangeCursor({ start: o.clock.now(), lagMs });
   const online = new Map<number, boolean>();
@@ -151,7 +151,7 @@ export async function startStoreWatch(o: StoreWatchOptions): Promise<StoreWatch>
       if (!callIds.accept(c.id, now)) continue;
       o.bus.publish({ type: 'call.incoming', callId: c.id, cardId: c.card_id, aggregatorId: c.aggregator_id, place: c.place, number: c.number, caller: c.caller, at: c.at });
     }
-    if (resumable) await savePublished(now);
+    if (concurrentWriters) await savePublished(now);
     await readChanges(cardChanges, (from) => db.selectFrom('card_online').innerJoin('cards', 'cards.id', 'card_online.card_id')
       .select(['card_online.card_id as id', 'card_online.aggregator_id', 'card_online.position', 'card_online.channel', 'card_online.status_code', 'card_online.updated_at', 'cards.place', 'cards.number'])
       // Every writer of status_at sets updated_at too (index card_online_updated_ix).
