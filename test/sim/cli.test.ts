@@ -12,6 +12,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PanelStub } from './support/panel-stub.ts';
 import { startPanel } from '../admin/support.ts';
+import type { ChildProcess } from 'node:child_process';
+
+/** Ctrl-C to `simnav sim`; resolves to its exit code (0 when it stopped cleanly). */
+function interrupt(child: ChildProcess): Promise<number | null> {
+  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGINT');
+  return exit;
+}
 
 const BIN = fileURLToPath(new URL('../../bin/simnav.mjs', import.meta.url));
 
@@ -54,9 +62,7 @@ test('simnav sim / a fleet file with a tokens file polls the panel; the control 
     assert.ok(panel.unsolicited('tokenBBBB').includes('SR started'), 'SMART device polls with its token');
     const devices = await (await fetch(control + 'devices')).json() as { devices: Array<{ id: string }> };
     assert.deepEqual(devices.devices.map((d) => d.id), ['a', 'b']);
-    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill('SIGINT');
-    assert.equal(await exit, 0);
+    assert.equal(await interrupt(child), 0);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     await panel.stop();
@@ -94,9 +100,7 @@ test('simnav sim --fleet demo --register --admin-token / creates the 11 demo agg
     }
     assert.equal(devs.length, 11);
     assert.deepEqual(devs.filter((d) => d.stats.polls <= 2 || d.stats.httpErrors > 0), [], 'all polling without errors');
-    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill('SIGINT');
-    assert.equal(await exit, 0);
+    assert.equal(await interrupt(child), 0);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     await p.close();
